@@ -1,0 +1,130 @@
+//! The platform around a tool's routes: every layer and route that all tools share.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::middleware;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::config::{Config, Mode};
+use crate::pages::{self, Site};
+use crate::session::{self, SessionSettings};
+use crate::user_agent::{ToolInfo, UserAgent};
+use crate::{csrf, health};
+
+/// Everything a tool gets from the platform, built once at start from its configuration.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    site: Arc<Site>,
+    user_agent: UserAgent,
+    sessions: SessionSettings,
+    mode: Mode,
+    pub(crate) port: u16,
+    request_timeout: Duration,
+    pub(crate) shutdown_grace: Duration,
+}
+
+impl Platform {
+    /// `title` is the tool's human-readable name, shown on every page.
+    pub fn new<T>(tool: ToolInfo, title: &'static str, config: &Config<T>) -> Self {
+        let platform = &config.platform;
+        let mode = config.mode();
+        let sessions = match &platform.secret_key {
+            Some(secret) => SessionSettings::from_secret(secret),
+            None => {
+                tracing::warn!(
+                    "no TOOL_SECRET_KEY configured: running in local-development mode \
+                     (random session key, sessions end with the process, cookies without Secure)"
+                );
+                SessionSettings::ephemeral()
+            }
+        };
+        Self {
+            site: Arc::new(Site { tool, title }),
+            user_agent: UserAgent::new(tool, platform.contact.as_deref()),
+            sessions,
+            mode,
+            port: platform.port,
+            request_timeout: Duration::from_secs(platform.request_timeout_seconds),
+            shutdown_grace: Duration::from_secs(platform.shutdown_grace_seconds),
+        }
+    }
+
+    pub fn tool(&self) -> ToolInfo {
+        self.site.tool
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn user_agent(&self) -> &UserAgent {
+        &self.user_agent
+    }
+
+    pub fn sessions(&self) -> &SessionSettings {
+        &self.sessions
+    }
+
+    /// Wraps a tool's routes with everything shared, outermost first:
+    /// security headers → `/healthz` (so probes stay out of the access log) → request tracing
+    /// → session → error pages → panic catcher → timeout → CSRF check → the tool's routes,
+    /// the stylesheet, and a 404 page for everything else.
+    ///
+    /// This is the application; tests drive it directly, `serve` puts it on a socket.
+    pub fn router(&self, tool_routes: Router) -> Router {
+        let sessions = self.sessions.clone();
+        let routes = tool_routes
+            .route(pages::STYLESHEET_PATH, get(pages::stylesheet))
+            .fallback(pages::not_found)
+            .layer(middleware::from_fn(csrf::csrf_middleware))
+            .layer(TimeoutLayer::with_status_code(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                self.request_timeout,
+            ))
+            .layer(CatchPanicLayer::new())
+            .layer(middleware::from_fn(pages::error_page_middleware))
+            .layer(middleware::from_fn(move |request, next| {
+                session::session_middleware(sessions.clone(), request, next)
+            }))
+            .layer(axum::Extension(self.site.clone()))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    // Path only: query strings may carry user input not meant for logs.
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                // One line per request at `info`: the access log.
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            );
+        with_security_headers(routes.route(health::PATH, get(health::healthz)))
+    }
+}
+
+fn with_security_headers(router: Router) -> Router {
+    let headers: [(HeaderName, &'static str); 4] = [
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    ];
+    headers.into_iter().fold(router, |router, (name, value)| {
+        router.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ))
+    })
+}

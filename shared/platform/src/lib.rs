@@ -1,0 +1,23 @@
+//! The platform every tool in this workspace is built on.
+//!
+//! A tool's `main` reads its [`config`], builds a [`Platform`] from it, wraps its own routes with
+//! [`Platform::router`] and calls [`Platform::serve`]. Everything Toolforge expects of a web
+//! service (port, health check, graceful shutdown, logs on stdout, a policy user agent) and
+//! everything users expect of a page (layout, error pages, sessions, CSRF protection) is here,
+//! once.
+
+pub mod app;
+pub mod config;
+pub mod csrf;
+pub mod health;
+pub mod mediawiki;
+pub mod pages;
+pub mod serve;
+pub mod session;
+pub mod telemetry;
+pub mod user_agent;
+
+pub use app::Platform;
+pub use pages::{ErrorPage, PageContext};
+pub use session::Session;
+pub use user_agent::{ToolInfo, UserAgent};

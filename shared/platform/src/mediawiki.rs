@@ -1,0 +1,110 @@
+//! Access to a MediaWiki Action API through `mwapi`, with this tool's user agent and typed errors.
+
+use serde::de::DeserializeOwned;
+
+use crate::user_agent::{UserAgent, http_client_builder};
+
+/// Why an Action API call failed, in the terms a tool acts on.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaWikiError {
+    /// The wiki answered with an API error (`code`, `info`).
+    #[error("the wiki refused the request ({code}): {info}")]
+    Api { code: String, info: String },
+    /// Replication lag is over the request's `maxlag`; try again later.
+    #[error("the wiki is lagged: {info}")]
+    Maxlag {
+        info: String,
+        retry_after_seconds: Option<u64>,
+    },
+    /// The wiki is read-only (maintenance); try again later.
+    #[error("the wiki is read-only: {info}")]
+    ReadOnly {
+        info: String,
+        retry_after_seconds: Option<u64>,
+    },
+    /// The request did not get an answer the API client understood: connection failure,
+    /// timeout, HTTP error status, rate limit or a response that is not API JSON.
+    #[error("the wiki could not be reached or gave no usable answer: {0}")]
+    Transport(String),
+    /// The answer was API JSON but not of the shape this tool expects.
+    #[error("the wiki's answer had an unexpected shape: {0}")]
+    UnexpectedResponse(String),
+}
+
+impl From<mwapi::Error> for MediaWikiError {
+    fn from(error: mwapi::Error) -> Self {
+        use mwapi::Error as E;
+        match error {
+            E::ApiError(api) | E::InternalException(api) => Self::Api {
+                code: api.code,
+                info: api.text,
+            },
+            E::Maxlag { info, retry_after } => Self::Maxlag {
+                info,
+                retry_after_seconds: retry_after,
+            },
+            E::Readonly { info, retry_after } => Self::ReadOnly {
+                info,
+                retry_after_seconds: retry_after,
+            },
+            E::InvalidJson(error) => Self::UnexpectedResponse(error.to_string()),
+            other => Self::Transport(other.to_string()),
+        }
+    }
+}
+
+/// An Action API client for one wiki.
+#[derive(Debug, Clone)]
+pub struct MediaWiki {
+    api: mwapi::Client,
+}
+
+/// How an anonymous client behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    /// Requests in flight at once from this process.
+    pub concurrency: usize,
+    /// How often to retry after rate limiting or lag before giving up; interactive pages
+    /// should not keep a user waiting.
+    pub retry_limit: u32,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: 1,
+            retry_limit: 1,
+        }
+    }
+}
+
+impl MediaWiki {
+    /// A client that is not logged in, for reading public data.
+    pub async fn anonymous(
+        api_url: &str,
+        user_agent: &UserAgent,
+        options: ClientOptions,
+    ) -> Result<Self, MediaWikiError> {
+        let builder_user_agent = user_agent.clone();
+        let api = mwapi::Client::builder(api_url)
+            // mwapi sets its own default user agent on the builder it is given, so ours is
+            // passed both ways: for the builder's timeouts and as the explicit user agent.
+            .set_http_client(move || http_client_builder(&builder_user_agent))
+            .set_user_agent(user_agent.as_str())
+            .set_concurrency(options.concurrency.max(1))
+            .set_retry_limit(options.retry_limit)
+            .build()
+            .await?;
+        Ok(Self { api })
+    }
+
+    /// An API GET request, its answer deserialized into `T`.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        params: &[(&str, &str)],
+    ) -> Result<T, MediaWikiError> {
+        let value = self.api.get_value(params).await?;
+        serde_json::from_value(value)
+            .map_err(|error| MediaWikiError::UnexpectedResponse(error.to_string()))
+    }
+}
