@@ -55,6 +55,10 @@ fn default_shutdown_grace_seconds() -> u64 {
     10
 }
 
+/// For a tool with no settings of its own.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoSettings {}
+
 /// Whether the tool runs with a configured secret key, or locally with a throw-away one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

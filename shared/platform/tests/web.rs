@@ -1,0 +1,264 @@
+//! The platform's behaviour around any tool's routes: health check, headers, error pages,
+//! sessions and CSRF protection.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{Method, StatusCode};
+use axum::routing::{get, post};
+use platform::config::{Config, NoSettings, load_from};
+use platform::{ErrorPage, PageContext, Platform, Session, ToolInfo};
+use test_support::TestClient;
+
+const TOOL: ToolInfo = ToolInfo {
+    name: "example-tool",
+    version: "1.0.0",
+    repository: "https://example.org/source",
+};
+const SECRET: &str = "a-secret-key-that-is-long-enough-for-sessions";
+
+fn config(env: &[(&str, &str)]) -> Config<NoSettings> {
+    load_from(std::path::Path::new("/nonexistent/config.toml"), env).expect("config loads")
+}
+
+/// A tool with routes that exercise the platform: a counter kept in the session, a form
+/// target, a failing handler, a panicking one and a slow one.
+fn tool_routes() -> Router {
+    Router::new()
+        .route(
+            "/count",
+            get(|session: Session| async move {
+                let count = session.get::<u32>("count").unwrap_or(0) + 1;
+                session.insert("count", &count);
+                count.to_string()
+            }),
+        )
+        .route(
+            "/form",
+            get(|page: PageContext| async move { format!("<input name=\"csrf_token\" value=\"{}\">", page.csrf_token) })
+                .post(|body: String| async move { format!("accepted: {body}") }),
+        )
+        .route(
+            "/fail",
+            get(|| async { Err::<String, _>(ErrorPage::internal("database password is hunter2")) }),
+        )
+        .route("/bad", post(|| async { ErrorPage::bad_request("The frobnicator must be positive.") }))
+        .route("/panic", get(panics))
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "late"
+            }),
+        )
+}
+
+async fn panics() -> &'static str {
+    panic!("boom")
+}
+
+fn production_client() -> TestClient {
+    let platform = Platform::new(TOOL, "Example Tool", &config(&[("TOOL_SECRET_KEY", SECRET)]));
+    TestClient::new(platform.router(tool_routes()))
+}
+
+#[tokio::test]
+async fn healthz_is_200_with_an_empty_body() {
+    let response = production_client().get("/healthz").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.body, "");
+    assert!(response.header("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn every_response_denies_framing_and_sniffing() {
+    let mut client = production_client();
+    for path in ["/healthz", "/count", "/does-not-exist", "/static/style.css"] {
+        let response = client.get(path).await;
+        assert_eq!(response.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(response.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(response.header("referrer-policy"), Some("same-origin"), "{path}");
+        assert!(
+            response.header("content-security-policy").is_some_and(|csp| csp.contains("frame-ancestors 'none'")),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_path_is_a_404_page_in_the_layout() {
+    let response = production_client().get("/does-not-exist").await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    assert!(response.header("content-type").is_some_and(|t| t.starts_with("text/html")));
+    assert!(response.body.contains("<title>Not found – Example Tool</title>"), "{}", response.body);
+    assert!(response.body.contains("https://example.org/source"));
+}
+
+#[tokio::test]
+async fn internal_errors_show_no_internals() {
+    let response = production_client().get("/fail").await;
+    assert_eq!(response.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(response.body.contains("Something went wrong on our side"));
+    assert!(!response.body.contains("hunter2"));
+}
+
+#[tokio::test]
+async fn a_panicking_handler_is_a_500_page() {
+    let response = production_client().get("/panic").await;
+    assert_eq!(response.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(response.body.contains("<html"), "{}", response.body);
+    assert!(!response.body.contains("boom"));
+}
+
+#[tokio::test]
+async fn bad_request_page_gives_the_reason() {
+    let mut client = production_client();
+    let token = client.get("/form").await.csrf_token().expect("token");
+    let response = client.post_form("/bad", &[("csrf_token", &token)]).await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    assert!(response.body.contains("The frobnicator must be positive."));
+}
+
+#[tokio::test]
+async fn wrong_method_is_a_405_page() {
+    let mut client = production_client();
+    let response = client.send(Method::DELETE, "/count", None, &[]).await;
+    // The CSRF check comes first for unsafe methods: without a token it is refused as such.
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    let token = client.get("/form").await.csrf_token().expect("token");
+    let response = client.send(Method::DELETE, "/count", None, &[("x-csrf-token", &token)]).await;
+    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(response.body.contains("does not accept that method"), "{}", response.body);
+}
+
+#[tokio::test(start_paused = true)]
+async fn slow_requests_time_out_with_a_408_page() {
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &config(&[("TOOL_SECRET_KEY", SECRET), ("TOOL_REQUEST_TIMEOUT_SECONDS", "1")]),
+    );
+    let response = TestClient::new(platform.router(tool_routes())).get("/slow").await;
+    assert_eq!(response.status, StatusCode::REQUEST_TIMEOUT);
+    assert!(response.body.contains("took too long"));
+}
+
+#[tokio::test]
+async fn session_cookie_is_encrypted_http_only_lax_and_secure_in_production() {
+    let mut client = production_client();
+    let response = client.get("/count").await;
+    let cookie = response.header("set-cookie").expect("session cookie set");
+    assert!(cookie.starts_with("session="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+    }
+    assert!(!cookie.contains("count"), "cookie is not plain text: {cookie}");
+    assert_eq!(client.get("/count").await.body, "2");
+}
+
+#[tokio::test]
+async fn local_development_cookies_work_over_plain_http() {
+    let platform = Platform::new(TOOL, "Example Tool", &config(&[]));
+    let response = TestClient::new(platform.router(tool_routes())).get("/count").await;
+    let cookie = response.header("set-cookie").expect("session cookie set");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn sessions_survive_a_restart_with_the_same_secret() {
+    let mut before = production_client();
+    before.get("/count").await;
+    before.get("/count").await;
+    let cookie = before.cookie("session").expect("cookie").to_owned();
+
+    let mut after = production_client();
+    after.set_cookie("session", &cookie);
+    assert_eq!(after.get("/count").await.body, "3");
+}
+
+#[tokio::test]
+async fn a_cookie_from_another_key_or_tampered_is_a_fresh_session() {
+    let mut client = production_client();
+    client.get("/count").await;
+    let cookie = client.cookie("session").expect("cookie").to_owned();
+
+    let other = Platform::new(
+        TOOL,
+        "Example Tool",
+        &config(&[("TOOL_SECRET_KEY", "another-secret-key-that-is-long-enough!!")]),
+    );
+    let mut stranger = TestClient::new(other.router(tool_routes()));
+    stranger.set_cookie("session", &cookie);
+    assert_eq!(stranger.get("/count").await.body, "1");
+
+    let mut tampered = production_client();
+    let mut bytes = cookie.into_bytes();
+    bytes[5] = if bytes[5] == b'A' { b'B' } else { b'A' };
+    tampered.set_cookie("session", &String::from_utf8(bytes).expect("ascii"));
+    assert_eq!(tampered.get("/count").await.body, "1");
+}
+
+#[tokio::test]
+async fn post_with_the_session_token_is_accepted() {
+    let mut client = production_client();
+    let token = client.get("/form").await.csrf_token().expect("token");
+    let response = client.post_form("/form", &[("csrf_token", &token), ("text", "hello")]).await;
+    assert_eq!(response.status, StatusCode::OK);
+    // The handler still sees the whole body.
+    assert_eq!(response.body, format!("accepted: csrf_token={token}&text=hello"));
+}
+
+#[tokio::test]
+async fn post_with_the_token_in_a_header_is_accepted() {
+    let mut client = production_client();
+    let token = client.get("/form").await.csrf_token().expect("token");
+    let response = client
+        .send(Method::POST, "/form", Some("{}".to_owned()), &[("x-csrf-token", &token), ("content-type", "application/json")])
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn post_without_or_with_a_wrong_token_is_400_and_offers_to_resend() {
+    let mut client = production_client();
+    let token = client.get("/form").await.csrf_token().expect("token");
+
+    for fields in [vec![("text", "my long text")], vec![("csrf_token", "forged"), ("text", "my long text")]] {
+        let response = client.post_form("/form", &fields).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST);
+        assert!(response.body.contains("security token"), "{}", response.body);
+        // What the user typed is on the page, ready to be sent again with a valid token.
+        assert!(response.body.contains("my long text"));
+        assert!(response.body.contains("action=\"/form\""));
+        assert_eq!(response.csrf_token().as_deref(), Some(token.as_str()));
+        assert!(!response.body.contains("forged"));
+    }
+}
+
+#[tokio::test]
+async fn post_without_a_session_is_refused_and_the_resend_form_works() {
+    let mut client = production_client();
+    let refused = client.post_form("/form", &[("csrf_token", "guess"), ("text", "kept")]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let token = refused.csrf_token().expect("resend form has a fresh token");
+    let resent = client.post_form("/form", &[("csrf_token", &token), ("text", "kept")]).await;
+    assert_eq!(resent.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn non_form_post_without_header_token_is_refused() {
+    let mut client = production_client();
+    client.get("/form").await;
+    let response = client
+        .send(Method::POST, "/form", Some("{}".to_owned()), &[("content-type", "application/json")])
+        .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn stylesheet_is_served_from_the_binary() {
+    let response = production_client().get("/static/style.css").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(response.body.contains("font-family"));
+}
