@@ -96,16 +96,17 @@ impl Platform {
             }))
             .layer(axum::Extension(self.site.clone()))
             .layer(
-                TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                    // Path only: query strings may carry user input not meant for logs.
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        path = %request.uri().path(),
-                    )
-                })
-                // One line per request at `info`: the access log.
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                TraceLayer::new_for_http()
+                    .make_span_with(|request: &Request<_>| {
+                        // Path only: query strings may carry user input not meant for logs.
+                        tracing::info_span!(
+                            "request",
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                        )
+                    })
+                    // One line per request at `info`: the access log.
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
             );
         with_security_headers(routes.route(health::PATH, get(health::healthz)))
     }

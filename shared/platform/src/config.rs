@@ -115,7 +115,11 @@ impl From<figment::Error> for ConfigError {
 
 /// Environment variables Toolforge injects into every tool's containers; any one of them
 /// means "this is production", where a missing secret key is an error and not a dev default.
-const TOOLFORGE_MARKERS: [&str; 3] = ["TOOL_DATA_DIR", "TOOL_TOOLSDB_USER", "TOOL_TOOLFORGE_API_URL"];
+const TOOLFORGE_MARKERS: [&str; 3] = [
+    "TOOL_DATA_DIR",
+    "TOOL_TOOLSDB_USER",
+    "TOOL_TOOLFORGE_API_URL",
+];
 
 /// Loads the configuration from the working directory's `config.toml` and the process environment.
 pub fn load<T: DeserializeOwned>() -> Result<Config<T>, ConfigError> {

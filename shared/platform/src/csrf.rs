@@ -53,7 +53,8 @@ pub async fn csrf_middleware(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let Some(session) = request.extensions().get::<Session>().cloned() else {
-        return ErrorPage::internal("CSRF layer installed without the session layer").into_response();
+        return ErrorPage::internal("CSRF layer installed without the session layer")
+            .into_response();
     };
     let expected = session.expected_csrf_token();
 
@@ -95,9 +96,13 @@ pub async fn csrf_middleware(request: Request, next: Next) -> Response {
         .find(|(name, _)| name == FIELD)
         .map(|(_, value)| value.as_str());
     if tokens_match(expected.as_deref(), submitted) {
-        next.run(Request::from_parts(parts, Body::from(bytes))).await
+        next.run(Request::from_parts(parts, Body::from(bytes)))
+            .await
     } else {
-        let kept = fields.into_iter().filter(|(name, _)| name != FIELD).collect();
+        let kept = fields
+            .into_iter()
+            .filter(|(name, _)| name != FIELD)
+            .collect();
         csrf_failure(&session, &path, kept)
     }
 }

@@ -36,7 +36,10 @@ impl Platform {
         let (stopping_tx, mut stopping_rx) = watch::channel(false);
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             let signal = shutdown_signal().await;
-            tracing::info!(signal, "shutting down: no new connections, finishing requests");
+            tracing::info!(
+                signal,
+                "shutting down: no new connections, finishing requests"
+            );
             let _ = stopping_tx.send(true);
         });
         let grace = self.shutdown_grace;

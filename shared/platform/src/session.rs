@@ -83,7 +83,9 @@ impl Session {
 
     fn state(&self) -> MutexGuard<'_, SessionState> {
         // A panic while holding the lock leaves plain data behind, still usable.
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The value stored under `key`, or `None` if absent or not of type `T` (for example written
@@ -137,7 +139,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
 }
 
 /// Middleware: loads the session from the request's cookie and writes it back if it changed.
-pub async fn session_middleware(settings: SessionSettings, mut request: Request, next: Next) -> Response {
+pub async fn session_middleware(
+    settings: SessionSettings,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let jar = PrivateCookieJar::from_headers(request.headers(), settings.key.clone());
     // A cookie that does not decrypt (other key, tampered) or does not parse is no session.
     let values = jar

@@ -71,8 +71,11 @@ fn port_comes_from_toolforge_port_variable() {
 
 #[test]
 fn double_underscore_nests_and_names_are_case_insensitive() {
-    let config = load(&[("TOOL_OAUTH__CLIENT_ID", "abc"), ("TOOL_API_URL", "https://x/api.php")])
-        .expect("loads");
+    let config = load(&[
+        ("TOOL_OAUTH__CLIENT_ID", "abc"),
+        ("TOOL_API_URL", "https://x/api.php"),
+    ])
+    .expect("loads");
     assert_eq!(config.tool.oauth.client_id.as_deref(), Some("abc"));
     assert_eq!(config.tool.api_url.as_deref(), Some("https://x/api.php"));
 }
@@ -80,15 +83,27 @@ fn double_underscore_nests_and_names_are_case_insensitive() {
 #[test]
 fn numeric_looking_secrets_and_ids_arrive_verbatim() {
     let secret = "12345678901234567890123456789012345";
-    let config = load(&[("TOOL_SECRET_KEY", secret), ("TOOL_OAUTH__CLIENT_ID", "007")]).expect("loads");
-    assert_eq!(config.platform.secret_key.as_ref().map(|k| k.expose_secret()), Some(secret));
+    let config = load(&[
+        ("TOOL_SECRET_KEY", secret),
+        ("TOOL_OAUTH__CLIENT_ID", "007"),
+    ])
+    .expect("loads");
+    assert_eq!(
+        config
+            .platform
+            .secret_key
+            .as_ref()
+            .map(|k| k.expose_secret()),
+        Some(secret)
+    );
     assert_eq!(config.tool.oauth.client_id.as_deref(), Some("007"));
     assert_eq!(config.mode(), Mode::Production);
 }
 
 #[test]
 fn boolean_looking_strings_stay_strings_and_fill_booleans() {
-    let config = load(&[("TOOL_OAUTH__CLIENT_ID", "true"), ("TOOL_ENABLED", "true")]).expect("loads");
+    let config =
+        load(&[("TOOL_OAUTH__CLIENT_ID", "true"), ("TOOL_ENABLED", "true")]).expect("loads");
     assert_eq!(config.tool.oauth.client_id.as_deref(), Some("true"));
     assert!(config.tool.enabled);
 }
@@ -112,7 +127,10 @@ fn unknown_toolforge_variables_are_ignored() {
 fn bad_value_names_the_variable() {
     let error = load(&[("TOOL_REQUEST_TIMEOUT_SECONDS", "soon")]).expect_err("refused");
     let message = error.to_string();
-    assert!(message.contains("TOOL_REQUEST_TIMEOUT_SECONDS"), "{message}");
+    assert!(
+        message.contains("TOOL_REQUEST_TIMEOUT_SECONDS"),
+        "{message}"
+    );
 
     let error = load(&[("PORT", "eighty")]).expect_err("refused");
     assert!(error.to_string().contains("PORT"), "{error}");
@@ -121,7 +139,10 @@ fn bad_value_names_the_variable() {
 #[test]
 fn short_secret_key_is_refused() {
     let error = load(&[("TOOL_SECRET_KEY", "short")]).expect_err("refused");
-    assert!(matches!(error, ConfigError::SecretKeyTooShort(5)), "{error}");
+    assert!(
+        matches!(error, ConfigError::SecretKeyTooShort(5)),
+        "{error}"
+    );
     // The message tells how long it is, never what it is.
     assert!(!error.to_string().contains("short\""));
 }
@@ -129,13 +150,21 @@ fn short_secret_key_is_refused() {
 #[test]
 fn toolforge_without_secret_key_refuses_to_start() {
     let error = load(&[("TOOL_DATA_DIR", "/data/project/x")]).expect_err("refused");
-    assert!(matches!(error, ConfigError::SecretKeyMissingOnToolforge("TOOL_DATA_DIR")), "{error}");
+    assert!(
+        matches!(
+            error,
+            ConfigError::SecretKeyMissingOnToolforge("TOOL_DATA_DIR")
+        ),
+        "{error}"
+    );
 }
 
 #[test]
 fn private_config_file_is_read_and_environment_wins() {
     let path = write_config(
-        &format!("secret_key = \"{KEY}\"\ncontact = \"file\"\n[oauth]\nclient_id = \"from-file\"\n"),
+        &format!(
+            "secret_key = \"{KEY}\"\ncontact = \"file\"\n[oauth]\nclient_id = \"from-file\"\n"
+        ),
         0o600,
     );
     let config: Config<ToolSettings> =
@@ -150,7 +179,10 @@ fn config_file_readable_by_others_is_refused() {
     for mode in [0o644, 0o640, 0o604] {
         let path = write_config("contact = \"x\"\n", mode);
         let error = load_from::<ToolSettings>(&path, &[][..]).expect_err("refused");
-        assert!(matches!(error, ConfigError::FileReadableByOthers { .. }), "{mode:o}: {error}");
+        assert!(
+            matches!(error, ConfigError::FileReadableByOthers { .. }),
+            "{mode:o}: {error}"
+        );
         assert!(error.to_string().contains("chmod go-rwx"), "{error}");
     }
 }
@@ -161,4 +193,3 @@ fn malformed_config_file_is_an_error_naming_the_file() {
     let error = load_from::<ToolSettings>(&path, &[][..]).expect_err("refused");
     assert!(error.to_string().contains("config.toml"), "{error}");
 }
-

@@ -18,7 +18,8 @@ const TOOL: ToolInfo = ToolInfo {
 
 #[tokio::test]
 async fn sigterm_lets_the_request_in_flight_finish_then_returns_ok() {
-    let config = load_from::<NoSettings>(std::path::Path::new("/nonexistent"), &[][..]).expect("config");
+    let config =
+        load_from::<NoSettings>(std::path::Path::new("/nonexistent"), &[][..]).expect("config");
     let platform = Platform::new(TOOL, "Example Tool", &config);
     let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
     let started_tx = std::sync::Arc::new(std::sync::Mutex::new(Some(started_tx)));
@@ -64,5 +65,8 @@ async fn sigterm_lets_the_request_in_flight_finish_then_returns_ok() {
         .expect("server stops within 5 s")
         .expect("server task");
     assert!(result.is_ok(), "{result:?}");
-    assert!(TcpStream::connect(address).await.is_err(), "no longer accepting");
+    assert!(
+        TcpStream::connect(address).await.is_err(),
+        "no longer accepting"
+    );
 }

@@ -35,14 +35,19 @@ fn tool_routes() -> Router {
         )
         .route(
             "/form",
-            get(|page: PageContext| async move { format!("<input name=\"csrf_token\" value=\"{}\">", page.csrf_token) })
-                .post(|body: String| async move { format!("accepted: {body}") }),
+            get(|page: PageContext| async move {
+                format!("<input name=\"csrf_token\" value=\"{}\">", page.csrf_token)
+            })
+            .post(|body: String| async move { format!("accepted: {body}") }),
         )
         .route(
             "/fail",
             get(|| async { Err::<String, _>(ErrorPage::internal("database password is hunter2")) }),
         )
-        .route("/bad", post(|| async { ErrorPage::bad_request("The frobnicator must be positive.") }))
+        .route(
+            "/bad",
+            post(|| async { ErrorPage::bad_request("The frobnicator must be positive.") }),
+        )
         .route("/panic", get(panics))
         .route(
             "/slow",
@@ -58,7 +63,11 @@ async fn panics() -> &'static str {
 }
 
 fn production_client() -> TestClient {
-    let platform = Platform::new(TOOL, "Example Tool", &config(&[("TOOL_SECRET_KEY", SECRET)]));
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &config(&[("TOOL_SECRET_KEY", SECRET)]),
+    );
     TestClient::new(platform.router(tool_routes()))
 }
 
@@ -76,10 +85,20 @@ async fn every_response_denies_framing_and_sniffing() {
     for path in ["/healthz", "/count", "/does-not-exist", "/static/style.css"] {
         let response = client.get(path).await;
         assert_eq!(response.header("x-frame-options"), Some("DENY"), "{path}");
-        assert_eq!(response.header("x-content-type-options"), Some("nosniff"), "{path}");
-        assert_eq!(response.header("referrer-policy"), Some("same-origin"), "{path}");
+        assert_eq!(
+            response.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            response.header("referrer-policy"),
+            Some("same-origin"),
+            "{path}"
+        );
         assert!(
-            response.header("content-security-policy").is_some_and(|csp| csp.contains("frame-ancestors 'none'")),
+            response
+                .header("content-security-policy")
+                .is_some_and(|csp| csp.contains("frame-ancestors 'none'")),
             "{path}"
         );
     }
@@ -89,8 +108,18 @@ async fn every_response_denies_framing_and_sniffing() {
 async fn unknown_path_is_a_404_page_in_the_layout() {
     let response = production_client().get("/does-not-exist").await;
     assert_eq!(response.status, StatusCode::NOT_FOUND);
-    assert!(response.header("content-type").is_some_and(|t| t.starts_with("text/html")));
-    assert!(response.body.contains("<title>Not found – Example Tool</title>"), "{}", response.body);
+    assert!(
+        response
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
+    assert!(
+        response
+            .body
+            .contains("<title>Not found – Example Tool</title>"),
+        "{}",
+        response.body
+    );
     assert!(response.body.contains("https://example.org/source"));
 }
 
@@ -126,9 +155,15 @@ async fn wrong_method_is_a_405_page() {
     // The CSRF check comes first for unsafe methods: without a token it is refused as such.
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
     let token = client.get("/form").await.csrf_token().expect("token");
-    let response = client.send(Method::DELETE, "/count", None, &[("x-csrf-token", &token)]).await;
+    let response = client
+        .send(Method::DELETE, "/count", None, &[("x-csrf-token", &token)])
+        .await;
     assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert!(response.body.contains("does not accept that method"), "{}", response.body);
+    assert!(
+        response.body.contains("does not accept that method"),
+        "{}",
+        response.body
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -136,9 +171,14 @@ async fn slow_requests_time_out_with_a_408_page() {
     let platform = Platform::new(
         TOOL,
         "Example Tool",
-        &config(&[("TOOL_SECRET_KEY", SECRET), ("TOOL_REQUEST_TIMEOUT_SECONDS", "1")]),
+        &config(&[
+            ("TOOL_SECRET_KEY", SECRET),
+            ("TOOL_REQUEST_TIMEOUT_SECONDS", "1"),
+        ]),
     );
-    let response = TestClient::new(platform.router(tool_routes())).get("/slow").await;
+    let response = TestClient::new(platform.router(tool_routes()))
+        .get("/slow")
+        .await;
     assert_eq!(response.status, StatusCode::REQUEST_TIMEOUT);
     assert!(response.body.contains("took too long"));
 }
@@ -152,14 +192,19 @@ async fn session_cookie_is_encrypted_http_only_lax_and_secure_in_production() {
     for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
     }
-    assert!(!cookie.contains("count"), "cookie is not plain text: {cookie}");
+    assert!(
+        !cookie.contains("count"),
+        "cookie is not plain text: {cookie}"
+    );
     assert_eq!(client.get("/count").await.body, "2");
 }
 
 #[tokio::test]
 async fn local_development_cookies_work_over_plain_http() {
     let platform = Platform::new(TOOL, "Example Tool", &config(&[]));
-    let response = TestClient::new(platform.router(tool_routes())).get("/count").await;
+    let response = TestClient::new(platform.router(tool_routes()))
+        .get("/count")
+        .await;
     let cookie = response.header("set-cookie").expect("session cookie set");
     assert!(!cookie.contains("Secure"), "{cookie}");
 }
@@ -185,7 +230,10 @@ async fn a_cookie_from_another_key_or_tampered_is_a_fresh_session() {
     let other = Platform::new(
         TOOL,
         "Example Tool",
-        &config(&[("TOOL_SECRET_KEY", "another-secret-key-that-is-long-enough!!")]),
+        &config(&[(
+            "TOOL_SECRET_KEY",
+            "another-secret-key-that-is-long-enough!!",
+        )]),
     );
     let mut stranger = TestClient::new(other.router(tool_routes()));
     stranger.set_cookie("session", &cookie);
@@ -202,10 +250,15 @@ async fn a_cookie_from_another_key_or_tampered_is_a_fresh_session() {
 async fn post_with_the_session_token_is_accepted() {
     let mut client = production_client();
     let token = client.get("/form").await.csrf_token().expect("token");
-    let response = client.post_form("/form", &[("csrf_token", &token), ("text", "hello")]).await;
+    let response = client
+        .post_form("/form", &[("csrf_token", &token), ("text", "hello")])
+        .await;
     assert_eq!(response.status, StatusCode::OK);
     // The handler still sees the whole body.
-    assert_eq!(response.body, format!("accepted: csrf_token={token}&text=hello"));
+    assert_eq!(
+        response.body,
+        format!("accepted: csrf_token={token}&text=hello")
+    );
 }
 
 #[tokio::test]
@@ -213,7 +266,15 @@ async fn post_with_the_token_in_a_header_is_accepted() {
     let mut client = production_client();
     let token = client.get("/form").await.csrf_token().expect("token");
     let response = client
-        .send(Method::POST, "/form", Some("{}".to_owned()), &[("x-csrf-token", &token), ("content-type", "application/json")])
+        .send(
+            Method::POST,
+            "/form",
+            Some("{}".to_owned()),
+            &[
+                ("x-csrf-token", &token),
+                ("content-type", "application/json"),
+            ],
+        )
         .await;
     assert_eq!(response.status, StatusCode::OK);
 }
@@ -223,10 +284,17 @@ async fn post_without_or_with_a_wrong_token_is_400_and_offers_to_resend() {
     let mut client = production_client();
     let token = client.get("/form").await.csrf_token().expect("token");
 
-    for fields in [vec![("text", "my long text")], vec![("csrf_token", "forged"), ("text", "my long text")]] {
+    for fields in [
+        vec![("text", "my long text")],
+        vec![("csrf_token", "forged"), ("text", "my long text")],
+    ] {
         let response = client.post_form("/form", &fields).await;
         assert_eq!(response.status, StatusCode::BAD_REQUEST);
-        assert!(response.body.contains("security token"), "{}", response.body);
+        assert!(
+            response.body.contains("security token"),
+            "{}",
+            response.body
+        );
         // What the user typed is on the page, ready to be sent again with a valid token.
         assert!(response.body.contains("my long text"));
         assert!(response.body.contains("action=\"/form\""));
@@ -238,10 +306,14 @@ async fn post_without_or_with_a_wrong_token_is_400_and_offers_to_resend() {
 #[tokio::test]
 async fn post_without_a_session_is_refused_and_the_resend_form_works() {
     let mut client = production_client();
-    let refused = client.post_form("/form", &[("csrf_token", "guess"), ("text", "kept")]).await;
+    let refused = client
+        .post_form("/form", &[("csrf_token", "guess"), ("text", "kept")])
+        .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     let token = refused.csrf_token().expect("resend form has a fresh token");
-    let resent = client.post_form("/form", &[("csrf_token", &token), ("text", "kept")]).await;
+    let resent = client
+        .post_form("/form", &[("csrf_token", &token), ("text", "kept")])
+        .await;
     assert_eq!(resent.status, StatusCode::OK);
 }
 
@@ -250,7 +322,12 @@ async fn non_form_post_without_header_token_is_refused() {
     let mut client = production_client();
     client.get("/form").await;
     let response = client
-        .send(Method::POST, "/form", Some("{}".to_owned()), &[("content-type", "application/json")])
+        .send(
+            Method::POST,
+            "/form",
+            Some("{}".to_owned()),
+            &[("content-type", "application/json")],
+        )
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
 }
@@ -259,6 +336,9 @@ async fn non_form_post_without_header_token_is_refused() {
 async fn stylesheet_is_served_from_the_binary() {
     let response = production_client().get("/static/style.css").await;
     assert_eq!(response.status, StatusCode::OK);
-    assert_eq!(response.header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        response.header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
     assert!(response.body.contains("font-family"));
 }

@@ -19,9 +19,13 @@ pub enum InvalidInput {
     KeyTooLong,
     #[error("The message key contains a control character.")]
     KeyControlCharacter,
-    #[error("The message key contains “{0}”, which no page title (and so no message key) can contain.")]
+    #[error(
+        "The message key contains “{0}”, which no page title (and so no message key) can contain."
+    )]
     KeyForbiddenCharacter(char),
-    #[error("“{0}” cannot be a message key: page titles cannot be or contain “.” or “..” path segments.")]
+    #[error(
+        "“{0}” cannot be a message key: page titles cannot be or contain “.” or “..” path segments."
+    )]
     KeyDotSegment(String),
     #[error("Please enter a language code.")]
     EmptyLanguageCode,
@@ -47,7 +51,10 @@ impl MessageKey {
             return Err(InvalidInput::KeyForbiddenCharacter(c));
         }
         // MediaWiki refuses such titles, and in a URL path they would be resolved away.
-        if key.split('/').any(|segment| segment == "." || segment == "..") {
+        if key
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+        {
             return Err(InvalidInput::KeyDotSegment(key.to_owned()));
         }
         Ok(Self(key.to_owned()))
@@ -104,7 +111,10 @@ mod tests {
 
     #[test]
     fn key_is_trimmed() {
-        assert_eq!(MessageKey::parse("  edit \n").map(|k| k.0), Ok("edit".to_owned()));
+        assert_eq!(
+            MessageKey::parse("  edit \n").map(|k| k.0),
+            Ok("edit".to_owned())
+        );
     }
 
     #[test]
@@ -117,33 +127,58 @@ mod tests {
     #[test]
     fn bad_keys_are_refused_with_the_reason() {
         assert_eq!(MessageKey::parse(" "), Err(InvalidInput::EmptyKey));
-        assert_eq!(MessageKey::parse(&"a".repeat(201)), Err(InvalidInput::KeyTooLong));
+        assert_eq!(
+            MessageKey::parse(&"a".repeat(201)),
+            Err(InvalidInput::KeyTooLong)
+        );
         assert!(MessageKey::parse(&"a".repeat(200)).is_ok());
-        assert_eq!(MessageKey::parse("a\u{7}b"), Err(InvalidInput::KeyControlCharacter));
-        assert_eq!(MessageKey::parse("a|b"), Err(InvalidInput::KeyForbiddenCharacter('|')));
+        assert_eq!(
+            MessageKey::parse("a\u{7}b"),
+            Err(InvalidInput::KeyControlCharacter)
+        );
+        assert_eq!(
+            MessageKey::parse("a|b"),
+            Err(InvalidInput::KeyForbiddenCharacter('|'))
+        );
         for key in [".", "..", "a/../b", "./a", "a/."] {
-            assert_eq!(MessageKey::parse(key), Err(InvalidInput::KeyDotSegment(key.to_owned())));
+            assert_eq!(
+                MessageKey::parse(key),
+                Err(InvalidInput::KeyDotSegment(key.to_owned()))
+            );
         }
         assert!(MessageKey::parse("a.b/..c").is_ok());
     }
 
     #[test]
     fn language_codes_like_translatewiki_uses_are_accepted() {
-        for code in ["de", "pt-br", "be-tarask", "zh-Hans-CN", "qqq", "sr-ec", "x-123"] {
+        for code in [
+            "de",
+            "pt-br",
+            "be-tarask",
+            "zh-Hans-CN",
+            "qqq",
+            "sr-ec",
+            "x-123",
+        ] {
             assert_eq!(LanguageCode::parse(code).map(|c| c.0), Ok(code.to_owned()));
         }
     }
 
     #[test]
     fn malformed_language_codes_are_refused() {
-        for code in ["de_DE", "-de", "de-", "de--at", "d e", "de/", "<script>", "ü"] {
+        for code in [
+            "de_DE", "-de", "de-", "de--at", "d e", "de/", "<script>", "ü",
+        ] {
             assert_eq!(
                 LanguageCode::parse(code),
                 Err(InvalidInput::MalformedLanguageCode(code.to_owned())),
                 "{code}"
             );
         }
-        assert_eq!(LanguageCode::parse(""), Err(InvalidInput::EmptyLanguageCode));
+        assert_eq!(
+            LanguageCode::parse(""),
+            Err(InvalidInput::EmptyLanguageCode)
+        );
         assert!(LanguageCode::parse(&"a".repeat(36)).is_err());
     }
 }

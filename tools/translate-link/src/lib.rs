@@ -21,7 +21,10 @@ pub fn platform(config: &Config<Settings>) -> Platform {
 }
 
 /// The whole application: the tool's routes inside the platform's layers.
-pub async fn app(platform: &Platform, settings: &Settings) -> Result<Router, translatewiki::LookupError> {
+pub async fn app(
+    platform: &Platform,
+    settings: &Settings,
+) -> Result<Router, translatewiki::LookupError> {
     let translatewiki = Translatewiki::new(settings, platform.user_agent()).await?;
     Ok(platform.router(routes::router(translatewiki)))
 }

@@ -4,6 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -12,7 +13,7 @@ use platform::{ErrorPage, PageContext};
 use serde::Deserialize;
 
 use crate::domain::{InvalidInput, LanguageCode, MessageKey};
-use crate::translatewiki::{Lookup, LookupError, TitleProblem, TranslationLink, Translatewiki};
+use crate::translatewiki::{Lookup, LookupError, TitleProblem, Translatewiki, TranslationLink};
 
 pub fn router(translatewiki: Translatewiki) -> Router {
     Router::new()
@@ -65,7 +66,9 @@ fn redirect_after_form(page: PageContext, input: LookupInput, prefix: &str) -> R
     let key = MessageKey::parse(&input.key);
     let language = LanguageCode::parse(&input.language_code);
     match (key, language) {
-        (Ok(key), Ok(language)) => Redirect::to(&target_path(prefix, &key, &language)).into_response(),
+        (Ok(key), Ok(language)) => {
+            Redirect::to(&target_path(prefix, &key, &language)).into_response()
+        }
         (key, language) => {
             let errors = [key.err(), language.err()]
                 .into_iter()
@@ -138,7 +141,8 @@ async fn redirect(
         .await
         .map_err(upstream_error)?;
     Ok(match lookup.links.as_slice() {
-        [only] => Redirect::temporary(&only.url).into_response(),
+        // 302 like the original tool (axum's `Redirect` offers 303, 307 and 308 only).
+        [only] => (StatusCode::FOUND, [(LOCATION, only.url.as_str())]).into_response(),
         _ => Redirect::to(&target_path("/show/", &key, &language)).into_response(),
     }
     .into_response())

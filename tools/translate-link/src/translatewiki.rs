@@ -99,12 +99,19 @@ impl Translatewiki {
         language: &LanguageCode,
     ) -> Result<Lookup, LookupError> {
         let titles = self.documentation_titles(key).await?;
-        let outcomes = join_all(titles.iter().map(|title| self.link_for(title, key, language))).await;
+        let outcomes = join_all(
+            titles
+                .iter()
+                .map(|title| self.link_for(title, key, language)),
+        )
+        .await;
         let mut lookup = Lookup::default();
         for (title, outcome) in titles.into_iter().zip(outcomes) {
             match outcome {
                 Ok(link) => lookup.links.push(link),
-                Err(TitleError::Problem(reason)) => lookup.problems.push(TitleProblem { title, reason }),
+                Err(TitleError::Problem(reason)) => {
+                    lookup.problems.push(TitleProblem { title, reason })
+                }
                 Err(TitleError::Upstream(error)) => return Err(error.into()),
             }
         }
@@ -113,7 +120,10 @@ impl Translatewiki {
 
     /// Titles of documentation pages (`<Namespace>:<key>/qqq`) of messages with this key.
     async fn documentation_titles(&self, key: &MessageKey) -> Result<Vec<String>, MediaWikiError> {
-        let query = format!("intitle:\"{}{DOCUMENTATION_SUFFIX}\"", escape_phrase(key.as_str()));
+        let query = format!(
+            "intitle:\"{}{DOCUMENTATION_SUFFIX}\"",
+            escape_phrase(key.as_str())
+        );
         let response: SearchResponse = self
             .api
             .get(&[
@@ -140,19 +150,27 @@ impl Translatewiki {
     ) -> Result<TranslationLink, TitleError> {
         let response: TranslationAidsResponse = match self
             .api
-            .get(&[("action", "translationaids"), ("title", title), ("prop", "groups")])
+            .get(&[
+                ("action", "translationaids"),
+                ("title", title),
+                ("prop", "groups"),
+            ])
             .await
         {
             Ok(response) => response,
             // The wiki answered, but not about this title: a problem with this hit only.
             Err(MediaWikiError::Api { code, info }) => {
-                return Err(TitleError::Problem(format!("translatewiki.net said ({code}): {info}")));
+                return Err(TitleError::Problem(format!(
+                    "translatewiki.net said ({code}): {info}"
+                )));
             }
             Err(error) => return Err(TitleError::Upstream(error)),
         };
         let groups = group_ids(&response.helpers.groups);
         let Some(group) = groups.first() else {
-            return Err(TitleError::Problem("the message belongs to no message group".to_owned()));
+            return Err(TitleError::Problem(
+                "the message belongs to no message group".to_owned(),
+            ));
         };
         let key = if groups.iter().any(|g| g == MEDIAWIKI_GROUP) {
             corrected_core_key(title, key).map_err(TitleError::Problem)?
@@ -195,7 +213,10 @@ fn is_documentation_of(title: &str, key: &MessageKey) -> bool {
 /// result format) an object whose values are the ids next to `*`-prefixed metadata keys.
 fn group_ids(groups: &Value) -> Vec<String> {
     match groups {
-        Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         Value::Object(map) => map
             .iter()
             .filter(|(name, _)| !name.starts_with('*'))
@@ -238,18 +259,33 @@ mod tests {
     #[test]
     fn documentation_titles_match_any_namespace_and_case() {
         assert!(is_documentation_of("MediaWiki:Edit/qqq", &key("edit")));
-        assert!(is_documentation_of("Wikimedia:Foo-BAR/qqq", &key("foo-bar")));
-        assert!(is_documentation_of("Wikimedia:Foo:Bar/qqq", &key("foo:bar")));
+        assert!(is_documentation_of(
+            "Wikimedia:Foo-BAR/qqq",
+            &key("foo-bar")
+        ));
+        assert!(is_documentation_of(
+            "Wikimedia:Foo:Bar/qqq",
+            &key("foo:bar")
+        ));
         assert!(!is_documentation_of("MediaWiki:Edit/de", &key("edit")));
-        assert!(!is_documentation_of("MediaWiki:Edit-summary/qqq", &key("edit")));
+        assert!(!is_documentation_of(
+            "MediaWiki:Edit-summary/qqq",
+            &key("edit")
+        ));
         assert!(!is_documentation_of("Edit/qqq", &key("edit")));
     }
 
     #[test]
     fn core_keys_take_their_case_from_the_title() {
-        assert_eq!(corrected_core_key("MediaWiki:Edit/qqq", &key("EDIT")), Ok("edit".to_owned()));
         assert_eq!(
-            corrected_core_key("MediaWiki:Tooltip-ca-nstab-Main/qqq", &key("tooltip-ca-nstab-main")),
+            corrected_core_key("MediaWiki:Edit/qqq", &key("EDIT")),
+            Ok("edit".to_owned())
+        );
+        assert_eq!(
+            corrected_core_key(
+                "MediaWiki:Tooltip-ca-nstab-Main/qqq",
+                &key("tooltip-ca-nstab-main")
+            ),
             Ok("tooltip-ca-nstab-Main".to_owned())
         );
         assert!(corrected_core_key("MediaWiki:Other/qqq", &key("edit")).is_err());
@@ -257,7 +293,10 @@ mod tests {
 
     #[test]
     fn group_ids_come_from_lists_and_objects() {
-        assert_eq!(group_ids(&serde_json::json!(["core", "mediawiki"])), ["core", "mediawiki"]);
+        assert_eq!(
+            group_ids(&serde_json::json!(["core", "mediawiki"])),
+            ["core", "mediawiki"]
+        );
         assert_eq!(
             group_ids(&serde_json::json!({"**": "group", "0": "ext-foo"})),
             ["ext-foo"]
