@@ -14,6 +14,8 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::{Config, Mode};
+use crate::login::{self, Login};
+use crate::oauth::{OAuthConfig, OAuthError, OAuthProvider};
 use crate::pages::{self, Site};
 use crate::session::{self, SessionSettings};
 use crate::user_agent::{ToolInfo, UserAgent};
@@ -29,6 +31,8 @@ pub struct Platform {
     pub(crate) port: u16,
     request_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
+    oauth: OAuthConfig,
+    login: Option<Arc<Login>>,
 }
 
 impl Platform {
@@ -47,14 +51,44 @@ impl Platform {
             }
         };
         Self {
-            site: Arc::new(Site { tool, title }),
+            site: Arc::new(Site {
+                tool,
+                title,
+                login_enabled: false,
+            }),
             user_agent: UserAgent::new(tool, platform.contact.as_deref()),
             sessions,
             mode,
             port: platform.port,
             request_timeout: Duration::from_secs(platform.request_timeout_seconds),
             shutdown_grace: Duration::from_secs(platform.shutdown_grace_seconds),
+            oauth: platform.oauth.clone(),
+            login: None,
         }
+    }
+
+    /// Adds MediaWiki OAuth 2 login (`/login`, `/oauth/callback`, `/logout`, the [`User`]
+    /// extractor and the layout's login area). `kept_rights` are the user rights the tool checks;
+    /// only those are kept in the session. Without a configured consumer the tool still runs and
+    /// the login page says that login is not configured.
+    ///
+    /// [`User`]: crate::login::User
+    pub fn with_login(mut self, kept_rights: &[&str]) -> Result<Self, OAuthError> {
+        let provider = OAuthProvider::from_config(&self.oauth, &self.user_agent)?;
+        if provider.is_none() {
+            tracing::warn!(
+                "no OAuth consumer configured (TOOL_OAUTH__CLIENT_ID, TOOL_OAUTH__CLIENT_SECRET): login is off"
+            );
+        }
+        self.login = Some(Arc::new(Login::new(
+            provider,
+            kept_rights,
+            self.user_agent.clone(),
+        )));
+        let mut site = (*self.site).clone();
+        site.login_enabled = true;
+        self.site = Arc::new(site);
+        Ok(self)
     }
 
     pub fn tool(&self) -> ToolInfo {
@@ -81,6 +115,12 @@ impl Platform {
     /// This is the application; tests drive it directly, `serve` puts it on a socket.
     pub fn router(&self, tool_routes: Router) -> Router {
         let sessions = self.sessions.clone();
+        let mut tool_routes = tool_routes;
+        if let Some(login) = &self.login {
+            tool_routes = tool_routes
+                .merge(login::routes(login.clone()))
+                .layer(axum::Extension(login.clone()));
+        }
         let routes = tool_routes
             .route(pages::STYLESHEET_PATH, get(pages::stylesheet))
             .fallback(pages::not_found)

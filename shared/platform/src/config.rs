@@ -43,6 +43,9 @@ pub struct PlatformConfig {
     /// (Toolforge kills the container 15 s after it).
     #[serde(default = "default_shutdown_grace_seconds")]
     pub shutdown_grace_seconds: u64,
+    /// The tool's MediaWiki OAuth 2 consumer (only tools with login use it).
+    #[serde(default)]
+    pub oauth: crate::oauth::OAuthConfig,
 }
 
 fn default_port() -> u16 {

@@ -22,6 +22,8 @@ pub struct Site {
     pub tool: ToolInfo,
     /// Human-readable name, e.g. "Translate Link".
     pub title: &'static str,
+    /// Whether the tool has login (the layout then shows a login/logout area).
+    pub login_enabled: bool,
 }
 
 /// Everything the base layout needs; every page template has a `page: PageContext` field.
@@ -30,18 +32,38 @@ pub struct PageContext {
     pub site: Arc<Site>,
     /// The session's CSRF token, for the hidden field of every POST form.
     pub csrf_token: String,
+    /// Name of the logged-in user, if any.
+    pub username: Option<String>,
+    /// This page's path, for "log in and come back here".
+    pub path: String,
 }
 
 impl PageContext {
     pub const CSRF_FIELD: &'static str = csrf::FIELD;
 
-    fn from_extensions(extensions: &axum::http::Extensions) -> Option<Self> {
+    fn from_request(extensions: &axum::http::Extensions, uri: &axum::http::Uri) -> Option<Self> {
         let site = extensions.get::<Arc<Site>>()?.clone();
         let session = extensions.get::<Session>()?;
+        let username = if site.login_enabled {
+            crate::login::logged_in_username(session)
+        } else {
+            None
+        };
         Some(Self {
             site,
             csrf_token: session.csrf_token(),
+            username,
+            path: uri.path().to_owned(),
         })
+    }
+
+    /// `/login?return_to=<this page>`.
+    pub fn login_url(&self) -> String {
+        format!(
+            "{}?{}",
+            crate::login::LOGIN_PATH,
+            serde_urlencoded::to_string([("return_to", self.path.as_str())]).unwrap_or_default()
+        )
     }
 }
 
@@ -49,7 +71,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
     type Rejection = ErrorPage;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Self::from_extensions(&parts.extensions)
+        Self::from_request(&parts.extensions, &parts.uri)
             .ok_or_else(|| ErrorPage::internal("PageContext used outside the platform router"))
     }
 }
@@ -71,6 +93,8 @@ pub struct ErrorPage {
     pub title: String,
     pub message: String,
     pub resubmission: Option<Resubmission>,
+    /// A way on from the error, e.g. ("/login", "Log in").
+    pub link: Option<(String, String)>,
 }
 
 impl ErrorPage {
@@ -80,6 +104,7 @@ impl ErrorPage {
             title: title.into(),
             message: message.into(),
             resubmission: None,
+            link: None,
         }
     }
 
@@ -115,6 +140,11 @@ impl ErrorPage {
         )
     }
 
+    pub fn with_link(mut self, href: impl Into<String>, label: impl Into<String>) -> Self {
+        self.link = Some((href.into(), label.into()));
+        self
+    }
+
     pub fn with_resubmission(mut self, resubmission: Resubmission) -> Self {
         self.resubmission = Some(resubmission);
         self
@@ -144,7 +174,7 @@ const MAX_REASON_BYTES: usize = 2048;
 /// Middleware: renders [`ErrorPage`]s in the layout and turns the framework's plain-text errors
 /// (unknown method, timeout, malformed form…) into pages too, so users never see bare text.
 pub async fn error_page_middleware(request: Request, next: Next) -> Response {
-    let context = PageContext::from_extensions(request.extensions());
+    let context = PageContext::from_request(request.extensions(), request.uri());
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
