@@ -92,9 +92,10 @@ pub struct ErrorPage {
     pub status: StatusCode,
     pub title: String,
     pub message: String,
-    pub resubmission: Option<Resubmission>,
+    // Boxed: rarely present, and an `ErrorPage` is the error type of many `Result`s.
+    pub resubmission: Option<Box<Resubmission>>,
     /// A way on from the error, e.g. ("/login", "Log in").
-    pub link: Option<(String, String)>,
+    pub link: Option<Box<(String, String)>>,
 }
 
 impl ErrorPage {
@@ -141,12 +142,12 @@ impl ErrorPage {
     }
 
     pub fn with_link(mut self, href: impl Into<String>, label: impl Into<String>) -> Self {
-        self.link = Some((href.into(), label.into()));
+        self.link = Some(Box::new((href.into(), label.into())));
         self
     }
 
     pub fn with_resubmission(mut self, resubmission: Resubmission) -> Self {
-        self.resubmission = Some(resubmission);
+        self.resubmission = Some(Box::new(resubmission));
         self
     }
 }

@@ -1,5 +1,7 @@
 //! Test helpers shared by every tool. A dev-dependency only: nothing here ships.
 
 mod client;
+mod fake_wiki;
 
 pub use client::{TestClient, TestResponse};
+pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN};
