@@ -170,5 +170,15 @@ pub async fn session_middleware(
             .max_age(MAX_AGE);
         jar.add(cookie)
     };
-    (jar, response).into_response()
+    let response = (jar, response).into_response();
+    for header in response.headers().get_all(axum::http::header::SET_COOKIE) {
+        if header.len() > MAX_COOKIE_BYTES {
+            // Browsers drop such a cookie silently; say so loudly. Tools cap what they store.
+            tracing::error!(
+                size = header.len(),
+                "session cookie exceeds {MAX_COOKIE_BYTES} bytes; browsers will drop it"
+            );
+        }
+    }
+    response
 }

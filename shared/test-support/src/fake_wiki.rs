@@ -309,8 +309,10 @@ fn oauth_error(error: &str, description: &str) -> Response {
 
 fn issue_tokens(state: &mut FakeState, username: &str) -> Response {
     state.counter += 1;
-    let access = format!("access-{}", state.counter);
-    let refresh = format!("refresh-{}", state.counter);
+    // As long as Wikimedia's (a signed JWT, an encrypted refresh token), so that tests of
+    // cookie size see realistic sessions.
+    let access = format!("access-{}-{}", state.counter, "j".repeat(1100));
+    let refresh = format!("refresh-{}-{}", state.counter, "r".repeat(720));
     state
         .access_tokens
         .insert(access.clone(), username.to_owned());

@@ -1,0 +1,30 @@
+//! SpeedPatrolling: serves a patroller unpatrolled edits of a wiki (Wikidata by default) one at a
+//! time, with Patrol, Rollback and Skip buttons, skipping what they cannot read or keep skipping.
+
+mod patrol_state;
+mod routes;
+pub mod scripts;
+mod settings;
+mod wiki;
+
+use axum::Router;
+use platform::config::Config;
+use platform::oauth::OAuthError;
+use platform::{Platform, tool_info};
+
+pub use patrol_state::PatrolState;
+pub use settings::Settings;
+
+pub const TITLE: &str = "SpeedPatrolling";
+
+/// The user rights the tool looks at; only these are kept in the session.
+pub const RIGHTS: &[&str] = &["patrol", "rollback"];
+
+pub fn platform(config: &Config<Settings>) -> Result<Platform, OAuthError> {
+    Platform::new(tool_info!(), TITLE, config).with_login(RIGHTS)
+}
+
+/// The whole application: the tool's routes inside the platform's layers.
+pub fn app(platform: &Platform, settings: &Settings) -> Router {
+    platform.router(routes::router(settings.clone()))
+}

@@ -1,0 +1,201 @@
+//! Picking the next edit, showing it, and the three buttons: patrol, rollback, skip.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use platform::login::User;
+use platform::mediawiki::MediaWiki;
+use platform::{ErrorPage, PageContext, Session};
+
+use super::{load_state, save_state, wiki_as, wiki_error};
+use crate::scripts;
+use crate::settings::Settings;
+use crate::wiki::{self, Candidate};
+
+/// At most this many candidate diffs are fetched to find one in a readable script.
+const MAX_SCRIPT_CHECKS: usize = 10;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "nothing.html")]
+struct NothingPage {
+    page: PageContext,
+    checked_scripts: usize,
+}
+
+/// Redirects to the next edit this user wants to see, or says there is none.
+pub(super) async fn next(
+    State(settings): State<Settings>,
+    page: PageContext,
+    session: Session,
+    user: User,
+) -> Result<Response, ErrorPage> {
+    let wiki = wiki_as(&user, &settings).await?;
+    let mut state = load_state(&session);
+    let readable = match state.scripts.clone() {
+        Some(scripts) => scripts,
+        None => {
+            let languages = wiki::babel_languages(&wiki, &user.identity.username).await;
+            let guessed = scripts::guess_from_babel(languages.iter().map(String::as_str));
+            state.set_scripts(guessed.clone());
+            save_state(&session, &state);
+            guessed
+        }
+    };
+    let candidates: Vec<Candidate> = wiki::unpatrolled_edits(&wiki)
+        .await
+        .map_err(wiki_error)?
+        .into_iter()
+        .filter(|c| state.wants(c.revision, c.page, &c.user))
+        .collect();
+    let mut checked = 0;
+    for candidate in candidates.into_iter().take(MAX_SCRIPT_CHECKS) {
+        checked += 1;
+        if is_readable(&wiki, candidate.revision, &readable).await? {
+            return Ok(Redirect::to(&format!("/diff/{}/", candidate.revision)).into_response());
+        }
+    }
+    Ok(NothingPage {
+        page,
+        checked_scripts: checked,
+    }
+    .into_response())
+}
+
+async fn is_readable(
+    wiki: &MediaWiki,
+    revision: u64,
+    readable: &[String],
+) -> Result<bool, ErrorPage> {
+    let diff = wiki::diff(wiki, revision).await.map_err(wiki_error)?;
+    Ok(scripts::is_readable(
+        &scripts::added_text(&diff.body),
+        readable,
+    ))
+}
+
+/// A user name with the page it links to: contributions for IPs and temporary accounts.
+pub(super) struct UserLink {
+    name: String,
+    url: String,
+}
+
+impl UserLink {
+    fn new(settings: &Settings, name: &str) -> Self {
+        let target = if wiki::is_anonymous(name) {
+            format!("Special:Contributions/{name}")
+        } else {
+            format!("User:{name}")
+        };
+        Self {
+            name: name.to_owned(),
+            url: settings.page_url(&target),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "diff.html")]
+pub(super) struct DiffPage {
+    page: PageContext,
+    revision: u64,
+    title: String,
+    title_url: String,
+    old_user: Option<UserLink>,
+    new_user: UserLink,
+    old_comment: String,
+    new_comment: String,
+    /// Rows of the diff table, HTML made by the wiki.
+    diff_html: String,
+    can_rollback: bool,
+}
+
+pub(super) async fn show(
+    State(settings): State<Settings>,
+    page: PageContext,
+    user: User,
+    Path(revision): Path<String>,
+) -> Result<DiffPage, ErrorPage> {
+    let revision = parse_revision(&revision)?;
+    let wiki = wiki_as(&user, &settings).await?;
+    let diff = wiki::diff(&wiki, revision).await.map_err(wiki_error)?;
+    Ok(DiffPage {
+        page,
+        revision: diff.revision,
+        title_url: settings.page_url(&diff.title),
+        title: diff.title,
+        old_user: diff
+            .old_user
+            .as_deref()
+            .map(|name| UserLink::new(&settings, name)),
+        new_user: UserLink::new(&settings, &diff.new_user),
+        old_comment: diff.old_comment,
+        new_comment: diff.new_comment,
+        diff_html: diff.body,
+        can_rollback: user.identity.has_right("rollback"),
+    })
+}
+
+fn parse_revision(text: &str) -> Result<u64, ErrorPage> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| ErrorPage::bad_request(format!("“{text}” is not a revision ID.")))
+}
+
+pub(super) async fn patrol(
+    State(settings): State<Settings>,
+    session: Session,
+    user: User,
+    Path(revision): Path<String>,
+) -> Result<Redirect, ErrorPage> {
+    let revision = parse_revision(&revision)?;
+    let wiki = wiki_as(&user, &settings).await?;
+    let info = wiki::revision(&wiki, revision).await.map_err(wiki_error)?;
+    wiki::patrol(&wiki, revision).await.map_err(wiki_error)?;
+    let mut state = load_state(&session);
+    state.acted(info.page, &info.user);
+    save_state(&session, &state);
+    Ok(Redirect::to("/diff/"))
+}
+
+pub(super) async fn rollback(
+    State(settings): State<Settings>,
+    session: Session,
+    user: User,
+    Path(revision): Path<String>,
+) -> Result<Redirect, ErrorPage> {
+    let revision = parse_revision(&revision)?;
+    if !user.identity.has_right("rollback") {
+        return Err(ErrorPage::new(
+            StatusCode::FORBIDDEN,
+            "No rollback right",
+            "Your account does not have the rollback right on this wiki, so the edit was not rolled back.",
+        ));
+    }
+    let wiki = wiki_as(&user, &settings).await?;
+    let info = wiki::revision(&wiki, revision).await.map_err(wiki_error)?;
+    wiki::rollback(&wiki, &info.title, &info.user)
+        .await
+        .map_err(wiki_error)?;
+    let mut state = load_state(&session);
+    state.acted(info.page, &info.user);
+    save_state(&session, &state);
+    Ok(Redirect::to("/diff/"))
+}
+
+pub(super) async fn skip(
+    State(settings): State<Settings>,
+    session: Session,
+    user: User,
+    Path(revision): Path<String>,
+) -> Result<Redirect, ErrorPage> {
+    let revision = parse_revision(&revision)?;
+    let wiki = wiki_as(&user, &settings).await?;
+    let info = wiki::revision(&wiki, revision).await.map_err(wiki_error)?;
+    let mut state = load_state(&session);
+    state.skip(revision, info.page, &info.user);
+    save_state(&session, &state);
+    Ok(Redirect::to("/diff/"))
+}

@@ -1,0 +1,100 @@
+//! SpeedPatrolling's pages.
+
+mod diff;
+mod preferences;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use platform::login::{MaybeUser, User};
+use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
+use platform::{ErrorPage, PageContext, Session};
+
+use crate::patrol_state::{PatrolState, SESSION_KEY};
+use crate::settings::Settings;
+
+pub fn router(settings: Settings) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/diff/", get(diff::next))
+        .route("/diff/{revision}/", get(diff::show))
+        .route("/diff/{revision}/patrol", post(diff::patrol))
+        .route("/diff/{revision}/rollback", post(diff::rollback))
+        .route("/diff/{revision}/skip", post(diff::skip))
+        .route("/settings/", get(preferences::show).post(preferences::save))
+        .with_state(settings)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "index.html")]
+struct IndexPage {
+    page: PageContext,
+    logged_in: bool,
+    wiki_url: String,
+}
+
+async fn index(
+    axum::extract::State(settings): axum::extract::State<Settings>,
+    page: PageContext,
+    MaybeUser(user): MaybeUser,
+) -> IndexPage {
+    IndexPage {
+        page,
+        logged_in: user.is_some(),
+        wiki_url: settings.wiki_url,
+    }
+}
+
+/// The user's client for the configured wiki. Interactive: a wiki that is lagged is reported,
+/// not waited for.
+async fn wiki_as(user: &User, settings: &Settings) -> Result<MediaWiki, ErrorPage> {
+    user.mediawiki(&settings.api_url(), ClientOptions::default())
+        .await
+        .map_err(wiki_error)
+}
+
+fn load_state(session: &Session) -> PatrolState {
+    session.get(SESSION_KEY).unwrap_or_default()
+}
+
+fn save_state(session: &Session, state: &PatrolState) {
+    session.insert(SESSION_KEY, state);
+}
+
+/// The wiki's refusal as a page: its own message, with a status that says whose problem it is.
+fn wiki_error(error: MediaWikiError) -> ErrorPage {
+    match error {
+        MediaWikiError::Api { code, info } => {
+            let status = if is_permission_error(&code) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::CONFLICT
+            };
+            ErrorPage::new(status, "The wiki refused", format!("{info} ({code})"))
+        }
+        MediaWikiError::Maxlag { info, .. } | MediaWikiError::ReadOnly { info, .. } => {
+            ErrorPage::service_unavailable(format!(
+                "The wiki cannot take this right now: {info}. Please try again in a minute."
+            ))
+        }
+        other => {
+            tracing::warn!(error = %other, "wiki request failed");
+            ErrorPage::bad_gateway(
+                "The wiki could not be reached or gave no usable answer. Please try again.",
+            )
+        }
+    }
+}
+
+fn is_permission_error(code: &str) -> bool {
+    matches!(
+        code,
+        "permissiondenied"
+            | "blocked"
+            | "autoblocked"
+            | "globalblocking-blockedtext"
+            | "assertuserfailed"
+    ) || code.starts_with("mwoauth-")
+}

@@ -1,0 +1,104 @@
+//! `/settings/`: which scripts the user reads.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use platform::login::User;
+use platform::{ErrorPage, PageContext, Session};
+
+use super::{load_state, save_state, wiki_as};
+use crate::scripts::{self, OFFERED};
+use crate::settings::Settings;
+use crate::wiki;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub(super) struct SettingsPage {
+    page: PageContext,
+    offered: &'static [&'static str],
+    selected: Vec<String>,
+    guessed: bool,
+    error: Option<String>,
+}
+
+impl SettingsPage {
+    fn is_selected(&self, script: &str) -> bool {
+        self.selected.iter().any(|s| s == script)
+    }
+}
+
+pub(super) async fn show(
+    State(settings): State<Settings>,
+    page: PageContext,
+    session: Session,
+    user: User,
+) -> Result<SettingsPage, ErrorPage> {
+    let state = load_state(&session);
+    let (selected, guessed) = match state.scripts {
+        Some(scripts) => (scripts, false),
+        None => {
+            let wiki = wiki_as(&user, &settings).await?;
+            let languages = wiki::babel_languages(&wiki, &user.identity.username).await;
+            (
+                scripts::guess_from_babel(languages.iter().map(String::as_str)),
+                true,
+            )
+        }
+    };
+    Ok(SettingsPage {
+        page,
+        offered: OFFERED,
+        selected,
+        guessed,
+        error: None,
+    })
+}
+
+/// Saves the checked scripts. Checkboxes arrive as repeated `script` fields.
+pub(super) async fn save(
+    page: PageContext,
+    session: Session,
+    _user: User,
+    body: String,
+) -> Response {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let chosen: Vec<String> = fields
+        .into_iter()
+        .filter(|(name, _)| name == "script")
+        .map(|(_, value)| value)
+        .collect();
+    let unknown: Vec<&String> = chosen
+        .iter()
+        .filter(|s| !OFFERED.contains(&s.as_str()))
+        .collect();
+    let error = if !unknown.is_empty() {
+        Some(format!(
+            "Unknown script: {}.",
+            unknown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    } else if chosen.is_empty() {
+        Some("Choose at least one script you can read.".to_owned())
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let form = SettingsPage {
+            page,
+            offered: OFFERED,
+            selected: chosen,
+            guessed: false,
+            error: Some(error),
+        };
+        return (StatusCode::BAD_REQUEST, form).into_response();
+    }
+    let mut state = load_state(&session);
+    state.set_scripts(chosen);
+    save_state(&session, &state);
+    Redirect::to("/diff/").into_response()
+}

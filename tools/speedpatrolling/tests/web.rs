@@ -1,0 +1,593 @@
+//! SpeedPatrolling end to end through its router, logged in at a fake wiki that has a list of
+//! unpatrolled edits and records what the tool does to them.
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+use platform::config::load_from;
+use serde_json::{Value, json};
+use speedpatrolling::Settings;
+use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient};
+
+const SECRET: &str = "speedpatrolling-test-secret-key-0123456789";
+
+#[derive(Clone)]
+struct Edit {
+    revision: u64,
+    page: u64,
+    title: &'static str,
+    user: &'static str,
+    added: &'static str,
+}
+
+const fn edit(
+    revision: u64,
+    page: u64,
+    title: &'static str,
+    user: &'static str,
+    added: &'static str,
+) -> Edit {
+    Edit {
+        revision,
+        page,
+        title,
+        user,
+        added,
+    }
+}
+
+/// The fake wiki's unpatrolled edits (newest first), the user's Babel languages, and canned
+/// refusals for patrol and rollback.
+#[derive(Clone, Default)]
+struct Wiki {
+    edits: Arc<Mutex<Vec<Edit>>>,
+    babel: Arc<Mutex<Vec<&'static str>>>,
+    patrol_error: Arc<Mutex<Option<(&'static str, &'static str)>>>,
+    rollback_error: Arc<Mutex<Option<(&'static str, &'static str)>>>,
+}
+
+fn api_error(code: &str, text: &str) -> Value {
+    json!({"errors": [{"code": code, "text": text, "module": "main"}]})
+}
+
+impl Wiki {
+    fn edits(&self) -> Vec<Edit> {
+        self.edits.lock().expect("lock").clone()
+    }
+
+    fn find(&self, revision: u64) -> Option<Edit> {
+        self.edits().into_iter().find(|e| e.revision == revision)
+    }
+
+    fn answer(&self, request: &ApiRequest) -> Option<Value> {
+        let revision = |name: &str| request.param(name).and_then(|r| r.parse::<u64>().ok());
+        if request.has(&[
+            ("list", "recentchanges"),
+            ("rcshow", "unpatrolled"),
+            ("rctype", "edit"),
+        ]) {
+            let changes: Vec<Value> = self
+                .edits()
+                .iter()
+                .map(|e| json!({"type": "edit", "ns": 0, "title": e.title, "pageid": e.page, "revid": e.revision, "old_revid": e.revision - 1, "user": e.user}))
+                .collect();
+            return Some(json!({"batchcomplete": true, "query": {"recentchanges": changes}}));
+        }
+        if request.has(&[("action", "compare"), ("torelative", "prev")]) {
+            let edit = self.find(revision("fromrev")?)?;
+            let body = format!(
+                "<tr><td class=\"diff-marker\"></td><td class=\"diff-deletedline\"><div>old</div></td>\
+                 <td class=\"diff-marker\">+</td><td class=\"diff-addedline\"><div>{}</div></td></tr>",
+                edit.added
+            );
+            return Some(json!({"compare": {
+                "fromid": edit.page, "fromrevid": edit.revision - 1, "fromtitle": edit.title, "fromuser": "Earlier Editor", "fromcomment": "earlier summary",
+                "toid": edit.page, "torevid": edit.revision, "totitle": edit.title, "touser": edit.user, "tocomment": format!("summary of {}", edit.revision),
+                "body": body,
+            }}));
+        }
+        if request.has(&[("prop", "revisions")]) {
+            let edit = self.find(revision("revids")?)?;
+            return Some(
+                json!({"query": {"pages": [{"pageid": edit.page, "ns": 0, "title": edit.title, "revisions": [{"revid": edit.revision, "parentid": edit.revision - 1, "user": edit.user}]}]}}),
+            );
+        }
+        if request.has(&[("meta", "babel")]) {
+            let languages: serde_json::Map<String, Value> = self
+                .babel
+                .lock()
+                .expect("lock")
+                .iter()
+                .map(|l| ((*l).to_owned(), json!("N")))
+                .collect();
+            return Some(json!({"query": {"babel": languages}}));
+        }
+        if request.has(&[("action", "patrol")]) {
+            if let Some((code, text)) = *self.patrol_error.lock().expect("lock") {
+                return Some(api_error(code, text));
+            }
+            let revision = revision("revid")?;
+            self.edits
+                .lock()
+                .expect("lock")
+                .retain(|e| e.revision != revision);
+            return Some(json!({"patrol": {"rcid": revision, "ns": 0, "title": "x"}}));
+        }
+        if request.has(&[("action", "rollback")]) {
+            if let Some((code, text)) = *self.rollback_error.lock().expect("lock") {
+                return Some(api_error(code, text));
+            }
+            let (title, user) = (
+                request.param("title")?.to_owned(),
+                request.param("user")?.to_owned(),
+            );
+            self.edits
+                .lock()
+                .expect("lock")
+                .retain(|e| !(e.title == title && e.user == user));
+            return Some(
+                json!({"rollback": {"title": title, "pageid": 1, "summary": "Reverted", "revid": 999, "old_revid": 1, "last_revid": 2}}),
+            );
+        }
+        None
+    }
+}
+
+struct Setup {
+    fake: FakeWiki,
+    wiki: Wiki,
+    client: TestClient,
+}
+
+impl Setup {
+    /// Requests the fake got from the tool with these parameters.
+    fn requests(&self, pairs: &[(&str, &str)]) -> Vec<ApiRequest> {
+        self.fake
+            .api_requests()
+            .into_iter()
+            .filter(|r| r.has(pairs))
+            .collect()
+    }
+
+    async fn csrf_token(&mut self) -> String {
+        self.client
+            .get("/settings/")
+            .await
+            .csrf_token()
+            .expect("a form with a token")
+    }
+
+    async fn post(&mut self, path: &str) -> test_support::TestResponse {
+        let token = self.csrf_token().await;
+        self.client.post_form(path, &[("csrf_token", &token)]).await
+    }
+}
+
+async fn app(fake: &FakeWiki) -> TestClient {
+    let wiki_url = fake.url().to_owned();
+    let oauth = fake.oauth_env();
+    let mut env: Vec<(&str, &str)> =
+        vec![("TOOL_SECRET_KEY", SECRET), ("TOOL_WIKI_URL", &wiki_url)];
+    env.extend(oauth.iter().map(|(k, v)| (*k, v.as_str())));
+    let config =
+        load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let platform = speedpatrolling::platform(&config).expect("platform");
+    TestClient::new(speedpatrolling::app(&platform, &config.tool))
+}
+
+async fn logged_in_as(user: FakeUser, edits: Vec<Edit>) -> Setup {
+    let fake = FakeWiki::start().await;
+    fake.add_user(user);
+    let wiki = Wiki::default();
+    *wiki.edits.lock().expect("lock") = edits;
+    let answering = wiki.clone();
+    fake.on_api(move |request| answering.answer(request));
+    let mut client = app(&fake).await;
+    let start = client.get("/login?return_to=/diff/").await;
+    let callback = fake
+        .authorize(start.location().expect("to the provider"))
+        .await;
+    let done = client.get(&callback).await;
+    assert_eq!(done.location(), Some("/diff/"));
+    Setup { fake, wiki, client }
+}
+
+fn patroller() -> FakeUser {
+    FakeUser::new("Patroller").with_rights(&["patrol"])
+}
+
+fn rollbacker() -> FakeUser {
+    FakeUser::new("Rollbacker")
+        .with_rights(&["patrol", "rollback"])
+        .with_groups(&["rollbacker"])
+}
+
+fn three_edits() -> Vec<Edit> {
+    vec![
+        edit(103, 3, "Q3", "192.0.2.5", "Paris"),
+        edit(102, 2, "Q2", "Alice", "London"),
+        edit(101, 1, "Q1", "Bob", "Rome"),
+    ]
+}
+
+#[tokio::test]
+async fn start_page_explains_and_offers_login() {
+    let fake = FakeWiki::start().await;
+    let mut client = app(&fake).await;
+    let page = client.get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("unpatrolled edits"));
+    assert!(page.body.contains("/login?return_to=%2Fdiff%2F"));
+    let diff = client.get("/diff/").await;
+    assert_eq!(diff.status, StatusCode::SEE_OTHER);
+    assert_eq!(diff.location(), Some("/login?return_to=%2Fdiff%2F"));
+}
+
+#[tokio::test]
+async fn next_edit_is_the_newest_unpatrolled_one() {
+    let mut setup = logged_in_as(patroller(), three_edits()).await;
+    let next = setup.client.get("/diff/").await;
+    assert_eq!(next.status, StatusCode::SEE_OTHER, "{}", next.body);
+    assert_eq!(next.location(), Some("/diff/103/"));
+    let asked = setup.requests(&[("list", "recentchanges")]);
+    assert_eq!(asked[0].param("rcprop"), Some("ids|title|user"));
+    assert_eq!(asked[0].user.as_deref(), Some("Patroller"));
+}
+
+#[tokio::test]
+async fn diff_page_shows_title_users_summaries_diff_and_buttons() {
+    let mut setup = logged_in_as(patroller(), three_edits()).await;
+    let page = setup.client.get("/diff/103/").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let wiki = setup.fake.url().to_owned();
+    for expected in [
+        format!("<a href=\"{wiki}/wiki/Q3\">Q3</a>"),
+        format!("href=\"{wiki}/wiki/Special:Contributions/192.0.2.5\">192.0.2.5</a>"),
+        format!("href=\"{wiki}/wiki/User:Earlier_Editor\">Earlier Editor</a>"),
+        "summary of 103".to_owned(),
+        "earlier summary".to_owned(),
+        "<td class=\"diff-addedline\"><div>Paris</div></td>".to_owned(),
+        "action=\"/diff/103/patrol\"".to_owned(),
+        "accesskey=\"p\"".to_owned(),
+        "action=\"/diff/103/skip\"".to_owned(),
+        "accesskey=\"s\"".to_owned(),
+    ] {
+        assert!(
+            page.body.contains(&expected),
+            "{expected} missing in {}",
+            page.body
+        );
+    }
+    assert!(
+        !page.body.contains("/diff/103/rollback"),
+        "no rollback button without the right"
+    );
+}
+
+#[tokio::test]
+async fn rollback_button_only_with_the_right() {
+    let mut setup = logged_in_as(rollbacker(), three_edits()).await;
+    let page = setup.client.get("/diff/102/").await;
+    assert!(page.body.contains("action=\"/diff/102/rollback\""));
+    assert!(page.body.contains("accesskey=\"r\""));
+}
+
+#[tokio::test]
+async fn patrol_marks_the_revision_with_a_patrol_token_and_moves_on() {
+    let mut setup = logged_in_as(patroller(), three_edits()).await;
+    let response = setup.post("/diff/103/patrol").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert_eq!(response.location(), Some("/diff/"));
+    let patrols = setup.requests(&[("action", "patrol")]);
+    assert_eq!(patrols.len(), 1);
+    assert_eq!(patrols[0].param("revid"), Some("103"));
+    assert_eq!(patrols[0].param("token"), Some(TOKEN));
+    assert!(
+        setup
+            .requests(&[("meta", "tokens"), ("type", "patrol")])
+            .len()
+            == 1
+    );
+    assert_eq!(
+        setup.client.get("/diff/").await.location(),
+        Some("/diff/102/")
+    );
+}
+
+#[tokio::test]
+async fn rollback_rolls_back_the_author_of_the_revision() {
+    let mut setup = logged_in_as(rollbacker(), three_edits()).await;
+    let response = setup.post("/diff/102/rollback").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let rollbacks = setup.requests(&[("action", "rollback")]);
+    assert_eq!(rollbacks.len(), 1);
+    assert!(rollbacks[0].has(&[("title", "Q2"), ("user", "Alice"), ("token", TOKEN)]));
+}
+
+#[tokio::test]
+async fn rollback_without_the_right_is_refused_before_asking_the_wiki() {
+    let mut setup = logged_in_as(patroller(), three_edits()).await;
+    let response = setup.post("/diff/102/rollback").await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    assert!(response.body.contains("does not have the rollback right"));
+    assert!(setup.requests(&[("action", "rollback")]).is_empty());
+}
+
+#[tokio::test]
+async fn api_errors_are_shown_with_the_wikis_message() {
+    let mut setup = logged_in_as(rollbacker(), three_edits()).await;
+    *setup.wiki.patrol_error.lock().expect("lock") = Some((
+        "permissiondenied",
+        "You don't have permission to mark changes as patrolled.",
+    ));
+    let response = setup.post("/diff/103/patrol").await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    assert!(
+        response
+            .body
+            .contains("permission to mark changes as patrolled"),
+        "{}",
+        response.body
+    );
+
+    *setup.wiki.rollback_error.lock().expect("lock") = Some((
+        "alreadyrolled",
+        "Cannot rollback last edit of Q2 by Alice; someone else has edited the page already.",
+    ));
+    let response = setup.post("/diff/102/rollback").await;
+    assert_eq!(response.status, StatusCode::CONFLICT);
+    assert!(
+        response
+            .body
+            .contains("someone else has edited the page already"),
+        "{}",
+        response.body
+    );
+}
+
+#[tokio::test]
+async fn skipped_revisions_are_not_offered_again() {
+    let mut setup = logged_in_as(patroller(), three_edits()).await;
+    let response = setup.post("/diff/103/skip").await;
+    assert_eq!(response.location(), Some("/diff/"));
+    assert_eq!(
+        setup.client.get("/diff/").await.location(),
+        Some("/diff/102/")
+    );
+    setup.post("/diff/102/skip").await;
+    setup.post("/diff/101/skip").await;
+    let nothing = setup.client.get("/diff/").await;
+    assert_eq!(nothing.status, StatusCode::OK);
+    assert!(nothing.body.contains("Nothing to do"), "{}", nothing.body);
+    assert!(setup.requests(&[("action", "patrol")]).is_empty());
+}
+
+#[tokio::test]
+async fn pages_and_users_skipped_three_times_are_left_out_until_acted_on() {
+    let edits = vec![
+        edit(210, 9, "Q9", "Carol", "d"),
+        edit(209, 8, "Q8", "Mallory", "c"),
+        edit(208, 9, "Q9", "Dave", "x"),
+        edit(207, 9, "Q9", "Erin", "y"),
+        edit(206, 9, "Q9", "Frank", "z"),
+        edit(205, 7, "Q7", "Mallory", "b"),
+        edit(204, 6, "Q6", "Mallory", "a"),
+        edit(203, 5, "Q5", "Mallory", "e"),
+    ];
+    let mut setup = logged_in_as(patroller(), edits).await;
+    for revision in [208, 207, 206] {
+        setup.post(&format!("/diff/{revision}/skip")).await;
+    }
+    for revision in [205, 204, 203] {
+        setup.post(&format!("/diff/{revision}/skip")).await;
+    }
+    // Q9 (skipped three times) and Mallory (three times) are out: 210 is on Q9, 209 by Mallory.
+    let nothing = setup.client.get("/diff/").await;
+    assert!(
+        nothing.body.contains("Nothing to do"),
+        "{:?} {}",
+        nothing.location(),
+        nothing.body
+    );
+
+    // Patrolling an edit on Q9 brings the page back.
+    setup.post("/diff/210/patrol").await;
+    setup
+        .wiki
+        .edits
+        .lock()
+        .expect("lock")
+        .insert(0, edit(211, 9, "Q9", "Grace", "w"));
+    assert_eq!(
+        setup.client.get("/diff/").await.location(),
+        Some("/diff/211/")
+    );
+}
+
+#[tokio::test]
+async fn edits_in_scripts_the_user_does_not_read_are_skipped() {
+    let edits = vec![
+        edit(302, 2, "Q2", "Ivan", "Москва"),
+        edit(301, 1, "Q1", "Jo", "Berlin"),
+    ];
+    let mut setup = logged_in_as(patroller(), edits).await;
+    *setup.wiki.babel.lock().expect("lock") = vec!["de", "en"];
+    assert_eq!(
+        setup.client.get("/diff/").await.location(),
+        Some("/diff/301/")
+    );
+
+    let settings = setup.client.get("/settings/").await;
+    assert!(
+        settings.body.contains("value=\"Latin\" checked"),
+        "{}",
+        settings.body
+    );
+    assert!(
+        settings.body.contains("value=\"Cyrillic\">"),
+        "{}",
+        settings.body
+    );
+
+    let token = settings.csrf_token().expect("token");
+    let saved = setup
+        .client
+        .post_form(
+            "/settings/",
+            &[
+                ("csrf_token", &token),
+                ("script", "Latin"),
+                ("script", "Cyrillic"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        setup.client.get("/diff/").await.location(),
+        Some("/diff/302/")
+    );
+}
+
+#[tokio::test]
+async fn babel_languages_give_the_default_scripts() {
+    let edits = vec![edit(402, 2, "Q2", "Ivan", "Москва")];
+    let mut setup = logged_in_as(patroller(), edits).await;
+    *setup.wiki.babel.lock().expect("lock") = vec!["ru"];
+    assert_eq!(
+        setup.client.get("/diff/").await.location(),
+        Some("/diff/402/")
+    );
+}
+
+#[tokio::test]
+async fn invalid_settings_are_refused_and_the_choice_kept() {
+    let mut setup = logged_in_as(patroller(), three_edits()).await;
+    let token = setup.csrf_token().await;
+    let response = setup
+        .client
+        .post_form("/settings/", &[("csrf_token", &token)])
+        .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    assert!(response.body.contains("Choose at least one script"));
+    let response = setup
+        .client
+        .post_form(
+            "/settings/",
+            &[
+                ("csrf_token", &token),
+                ("script", "Greek"),
+                ("script", "Klingon"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    assert!(response.body.contains("Unknown script: Klingon."));
+    assert!(
+        response.body.contains("value=\"Greek\" checked"),
+        "the user's choice is kept"
+    );
+}
+
+#[tokio::test]
+async fn every_post_needs_the_csrf_token() {
+    let mut setup = logged_in_as(rollbacker(), three_edits()).await;
+    for path in [
+        "/diff/103/patrol",
+        "/diff/103/rollback",
+        "/diff/103/skip",
+        "/settings/",
+        "/logout",
+    ] {
+        for fields in [vec![], vec![("csrf_token", "wrong")]] {
+            let response = setup.client.post_form(path, &fields).await;
+            assert_eq!(
+                response.status,
+                StatusCode::BAD_REQUEST,
+                "{path} {fields:?}"
+            );
+        }
+    }
+    assert!(setup.requests(&[("action", "patrol")]).is_empty());
+    assert!(setup.requests(&[("action", "rollback")]).is_empty());
+    assert_eq!(
+        setup.client.get("/diff/").await.location(),
+        Some("/diff/103/"),
+        "nothing was skipped"
+    );
+}
+
+#[tokio::test]
+async fn bad_revision_ids_are_400() {
+    let mut setup = logged_in_as(patroller(), three_edits()).await;
+    for path in ["/diff/abc/", "/diff/0/", "/diff/-5/"] {
+        assert_eq!(
+            setup.client.get(path).await.status,
+            StatusCode::BAD_REQUEST,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        setup.post("/diff/xyz/patrol").await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_stays_under_4_kb_with_the_largest_state() {
+    let long_name: &'static str = Box::leak("Ü".repeat(85).into_boxed_str());
+    let user = FakeUser::new(long_name)
+        .with_rights(&["patrol", "rollback"])
+        .with_groups(&[
+            "rollbacker",
+            "sysop",
+            "bureaucrat",
+            "interface-admin",
+            "checkuser",
+            "oversight",
+        ]);
+    let edits: Vec<Edit> = (0..200)
+        .map(|n| {
+            let author: &'static str =
+                Box::leak(format!("{n} {}", "Ж".repeat(80)).into_boxed_str());
+            edit(9_000_000_000 + n, 100_000_000 + n, "Q1", author, "a")
+        })
+        .collect();
+    let mut setup = logged_in_as(user, edits).await;
+    let token = setup.csrf_token().await;
+    let all_scripts: Vec<(&str, &str)> = speedpatrolling::scripts::OFFERED
+        .iter()
+        .map(|s| ("script", *s))
+        .collect();
+    let mut fields = vec![("csrf_token", token.as_str())];
+    fields.extend(all_scripts);
+    setup.client.post_form("/settings/", &fields).await;
+
+    let mut largest = 0;
+    for n in 0..200u64 {
+        let response = setup
+            .client
+            .post_form(
+                &format!("/diff/{}/skip", 9_000_000_000 + n),
+                &[("csrf_token", &token)],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        let cookie = response.header("set-cookie").expect("the session changed");
+        largest = largest.max(cookie.len());
+        if n % 2 == 0 {
+            let response = setup
+                .client
+                .post_form(
+                    &format!("/diff/{}/patrol", 9_000_000_000 + n),
+                    &[("csrf_token", &token)],
+                )
+                .await;
+            largest = largest.max(response.header("set-cookie").map_or(0, str::len));
+        }
+    }
+    println!("largest Set-Cookie header: {largest} bytes");
+    assert!(largest < 4096, "largest Set-Cookie header: {largest} bytes");
+    // Still logged in and recent skips remembered.
+    let page = setup.client.get("/").await;
+    assert!(page.body.contains("Logged in as"), "{}", page.body);
+}
