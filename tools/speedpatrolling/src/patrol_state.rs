@@ -41,9 +41,12 @@ pub struct PatrolState {
     acted_pages: VecDeque<u64>,
     #[serde(rename = "au", default)]
     acted_users: VecDeque<UserKey>,
-    /// Scripts the user reads; `None` until they choose (then guessed from Babel).
+    /// Scripts the user reads; `None` until chosen or guessed from Babel.
     #[serde(rename = "sc", default)]
-    pub scripts: Option<Vec<String>>,
+    scripts: Option<Vec<String>>,
+    /// Whether `scripts` is the user's own choice rather than the guess.
+    #[serde(rename = "c", default)]
+    scripts_chosen: bool,
 }
 
 fn bump<K: PartialEq + Copy>(list: &mut VecDeque<(K, u8)>, key: K) {
@@ -91,8 +94,18 @@ impl PatrolState {
         !self.skipped_revisions.contains(&revision) && !ignored_page && !ignored_user
     }
 
-    pub fn set_scripts(&mut self, scripts: Vec<String>) {
+    pub fn scripts(&self) -> Option<&[String]> {
+        self.scripts.as_deref()
+    }
+
+    pub fn scripts_chosen(&self) -> bool {
+        self.scripts_chosen
+    }
+
+    /// Remembers the scripts the user reads: `chosen` on the settings page, or guessed.
+    pub fn set_scripts(&mut self, scripts: Vec<String>, chosen: bool) {
         self.scripts = Some(scripts);
+        self.scripts_chosen = chosen;
         self.trim();
     }
 
@@ -174,6 +187,7 @@ mod tests {
                 .iter()
                 .map(|&s| s.to_owned())
                 .collect(),
+            true,
         );
         for n in 0..2000u64 {
             state.skip(
@@ -190,7 +204,7 @@ mod tests {
         }
         // Recent history survives the trimming.
         assert!(!state.wants(9_000_001_999, 1, "x"));
-        assert!(state.scripts.is_some());
+        assert!(state.scripts().is_some());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use platform::login::User;
 use platform::mediawiki::MediaWiki;
 use platform::{ErrorPage, PageContext, Session};
 
-use super::{load_state, save_state, wiki_as, wiki_error};
+use super::{load_state, readable_scripts, update_state, wiki_as, wiki_error};
 use crate::scripts;
 use crate::settings::Settings;
 use crate::wiki::{self, Candidate};
@@ -32,17 +32,8 @@ pub(super) async fn next(
     user: User,
 ) -> Result<Response, ErrorPage> {
     let wiki = wiki_as(&user, &settings).await?;
-    let mut state = load_state(&session);
-    let readable = match state.scripts.clone() {
-        Some(scripts) => scripts,
-        None => {
-            let languages = wiki::babel_languages(&wiki, &user.identity.username).await;
-            let guessed = scripts::guess_from_babel(languages.iter().map(String::as_str));
-            state.set_scripts(guessed.clone());
-            save_state(&session, &state);
-            guessed
-        }
-    };
+    let readable = readable_scripts(&wiki, &user, &session).await;
+    let state = load_state(&session);
     let candidates: Vec<Candidate> = wiki::unpatrolled_edits(&wiki)
         .await
         .map_err(wiki_error)?
@@ -144,19 +135,28 @@ fn parse_revision(text: &str) -> Result<u64, ErrorPage> {
         .ok_or_else(|| ErrorPage::bad_request(format!("“{text}” is not a revision ID.")))
 }
 
+/// The revision named in the URL, looked up on the wiki as the user (page and author are never
+/// taken from the form).
+async fn revision_as(
+    settings: &Settings,
+    user: &User,
+    revision: &str,
+) -> Result<(MediaWiki, u64, wiki::Revision), ErrorPage> {
+    let revision = parse_revision(revision)?;
+    let wiki = wiki_as(user, settings).await?;
+    let info = wiki::revision(&wiki, revision).await.map_err(wiki_error)?;
+    Ok((wiki, revision, info))
+}
+
 pub(super) async fn patrol(
     State(settings): State<Settings>,
     session: Session,
     user: User,
     Path(revision): Path<String>,
 ) -> Result<Redirect, ErrorPage> {
-    let revision = parse_revision(&revision)?;
-    let wiki = wiki_as(&user, &settings).await?;
-    let info = wiki::revision(&wiki, revision).await.map_err(wiki_error)?;
+    let (wiki, revision, info) = revision_as(&settings, &user, &revision).await?;
     wiki::patrol(&wiki, revision).await.map_err(wiki_error)?;
-    let mut state = load_state(&session);
-    state.acted(info.page, &info.user);
-    save_state(&session, &state);
+    update_state(&session, |state| state.acted(info.page, &info.user));
     Ok(Redirect::to("/diff/"))
 }
 
@@ -166,7 +166,6 @@ pub(super) async fn rollback(
     user: User,
     Path(revision): Path<String>,
 ) -> Result<Redirect, ErrorPage> {
-    let revision = parse_revision(&revision)?;
     if !user.identity.has_right("rollback") {
         return Err(ErrorPage::new(
             StatusCode::FORBIDDEN,
@@ -174,14 +173,11 @@ pub(super) async fn rollback(
             "Your account does not have the rollback right on this wiki, so the edit was not rolled back.",
         ));
     }
-    let wiki = wiki_as(&user, &settings).await?;
-    let info = wiki::revision(&wiki, revision).await.map_err(wiki_error)?;
+    let (wiki, _, info) = revision_as(&settings, &user, &revision).await?;
     wiki::rollback(&wiki, &info.title, &info.user)
         .await
         .map_err(wiki_error)?;
-    let mut state = load_state(&session);
-    state.acted(info.page, &info.user);
-    save_state(&session, &state);
+    update_state(&session, |state| state.acted(info.page, &info.user));
     Ok(Redirect::to("/diff/"))
 }
 
@@ -191,11 +187,9 @@ pub(super) async fn skip(
     user: User,
     Path(revision): Path<String>,
 ) -> Result<Redirect, ErrorPage> {
-    let revision = parse_revision(&revision)?;
-    let wiki = wiki_as(&user, &settings).await?;
-    let info = wiki::revision(&wiki, revision).await.map_err(wiki_error)?;
-    let mut state = load_state(&session);
-    state.skip(revision, info.page, &info.user);
-    save_state(&session, &state);
+    let (_, revision, info) = revision_as(&settings, &user, &revision).await?;
+    update_state(&session, |state| {
+        state.skip(revision, info.page, &info.user)
+    });
     Ok(Redirect::to("/diff/"))
 }

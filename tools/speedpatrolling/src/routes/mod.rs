@@ -14,6 +14,7 @@ use platform::{ErrorPage, PageContext, Session};
 
 use crate::patrol_state::{PatrolState, SESSION_KEY};
 use crate::settings::Settings;
+use crate::{scripts, wiki};
 
 pub fn router(settings: Settings) -> Router {
     Router::new()
@@ -59,8 +60,23 @@ fn load_state(session: &Session) -> PatrolState {
     session.get(SESSION_KEY).unwrap_or_default()
 }
 
-fn save_state(session: &Session, state: &PatrolState) {
-    session.insert(SESSION_KEY, state);
+/// Changes the user's state in their session.
+fn update_state(session: &Session, change: impl FnOnce(&mut PatrolState)) {
+    let mut state = load_state(session);
+    change(&mut state);
+    session.insert(SESSION_KEY, &state);
+}
+
+/// The scripts the user reads: their choice, or else Latin plus their Babel languages' scripts
+/// (remembered as a guess, so Babel is asked once per session).
+async fn readable_scripts(wiki: &MediaWiki, user: &User, session: &Session) -> Vec<String> {
+    if let Some(scripts) = load_state(session).scripts() {
+        return scripts.to_vec();
+    }
+    let languages = wiki::babel_languages(wiki, &user.identity.username).await;
+    let guessed = scripts::guess_from_babel(languages.iter().map(String::as_str));
+    update_state(session, |state| state.set_scripts(guessed.clone(), false));
+    guessed
 }
 
 /// The wiki's refusal as a page: its own message, with a status that says whose problem it is.

@@ -8,10 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::User;
 use platform::{ErrorPage, PageContext, Session};
 
-use super::{load_state, save_state, wiki_as};
-use crate::scripts::{self, OFFERED};
+use super::{load_state, readable_scripts, update_state, wiki_as};
+use crate::scripts::OFFERED;
 use crate::settings::Settings;
-use crate::wiki;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "settings.html")]
@@ -35,18 +34,9 @@ pub(super) async fn show(
     session: Session,
     user: User,
 ) -> Result<SettingsPage, ErrorPage> {
-    let state = load_state(&session);
-    let (selected, guessed) = match state.scripts {
-        Some(scripts) => (scripts, false),
-        None => {
-            let wiki = wiki_as(&user, &settings).await?;
-            let languages = wiki::babel_languages(&wiki, &user.identity.username).await;
-            (
-                scripts::guess_from_babel(languages.iter().map(String::as_str)),
-                true,
-            )
-        }
-    };
+    let wiki = wiki_as(&user, &settings).await?;
+    let selected = readable_scripts(&wiki, &user, &session).await;
+    let guessed = !load_state(&session).scripts_chosen();
     Ok(SettingsPage {
         page,
         offered: OFFERED,
@@ -97,8 +87,6 @@ pub(super) async fn save(
         };
         return (StatusCode::BAD_REQUEST, form).into_response();
     }
-    let mut state = load_state(&session);
-    state.set_scripts(chosen);
-    save_state(&session, &state);
+    update_state(&session, |state| state.set_scripts(chosen, true));
     Redirect::to("/diff/").into_response()
 }
