@@ -428,6 +428,7 @@ async fn edits_in_scripts_the_user_does_not_read_are_skipped() {
         "{}",
         settings.body
     );
+    assert!(settings.body.contains("is a guess"), "{}", settings.body);
 
     let token = settings.csrf_token().expect("token");
     let saved = setup
@@ -445,6 +446,16 @@ async fn edits_in_scripts_the_user_does_not_read_are_skipped() {
     assert_eq!(
         setup.client.get("/diff/").await.location(),
         Some("/diff/302/")
+    );
+    let settings = setup.client.get("/settings/").await;
+    assert!(
+        settings.body.contains("value=\"Cyrillic\" checked"),
+        "{}",
+        settings.body
+    );
+    assert!(
+        !settings.body.contains("is a guess"),
+        "the saved choice is no longer a guess"
     );
 }
 
