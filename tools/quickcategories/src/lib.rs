@@ -1,0 +1,4 @@
+//! QuickCategories: add and remove categories on pages of any Wikimedia wiki, in batches.
+
+pub mod command;
+pub mod wikitext;
