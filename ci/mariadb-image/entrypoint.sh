@@ -79,19 +79,24 @@ if [ ! -e "$marker" ]; then
   done
 
   pw=$(sql_string "$root_password")
-  {
-    echo "SET @@SESSION.SQL_LOG_BIN=0;"
-    echo "SET @@SESSION.SQL_MODE=REPLACE(@@SESSION.SQL_MODE, 'NO_BACKSLASH_ESCAPES', '');"
-    echo "DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1';"
-    echo "CREATE OR REPLACE USER 'root'@'%' IDENTIFIED BY '$pw';"
-    echo "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;"
-    echo "GRANT PROXY ON ''@'%' TO 'root'@'%' WITH GRANT OPTION;"
-    if [ -n "$database" ]; then
-      echo "CREATE DATABASE IF NOT EXISTS \`$(sql_ident "$database")\`;"
-    fi
-    # Last, as it ends password-less access over the socket.
-    echo "ALTER USER 'root'@'localhost' IDENTIFIED BY '$pw';"
-  } | client || { kill "$pid"; cat "$initlog" >&2; die "user setup failed"; }
+  create_db=
+  if [ -n "$database" ]; then
+    create_db="CREATE DATABASE IF NOT EXISTS \`$(sql_ident "$database")\`;"
+  fi
+  # Only root@localhost (socket) and root@'%' remain, as in the official image. root@localhost
+  # gets its password last, as that ends password-less access over the socket. (A here-document,
+  # not echo: dash's echo would eat the backslashes of an escaped password.)
+  client <<SQL || { kill "$pid"; cat "$initlog" >&2; die "user setup failed"; }
+SET @@SESSION.SQL_LOG_BIN = 0;
+SET @@SESSION.SQL_MODE = REPLACE(@@SESSION.SQL_MODE, 'NO_BACKSLASH_ESCAPES', '');
+DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1';
+EXECUTE IMMEDIATE CONCAT('DROP USER IF EXISTS root@''', @@hostname, '''');
+CREATE OR REPLACE USER 'root'@'%' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;
+GRANT PROXY ON ''@'%' TO 'root'@'%' WITH GRANT OPTION;
+$create_db
+ALTER USER 'root'@'localhost' IDENTIFIED BY '$pw';
+SQL
 
   if [ -d /docker-entrypoint-initdb.d ]; then
     for f in /docker-entrypoint-initdb.d/*; do
