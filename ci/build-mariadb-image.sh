@@ -115,8 +115,17 @@ fi
 rm -f "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin
 rm -rf "$rootfs"/var/lib/apt/lists/*
 mkdir -p "$rootfs/var/lib/apt/lists/partial"
-# The package's postinst initialised a datadir; the entrypoint makes its own at every start.
+# A datadir made now, not at every container start, saves seconds per start (mostly fsyncs).
+# It replaces the one of the package's postinst (root by unix socket only) with the one the
+# entrypoint would make itself (root@localhost with an empty password, which it then sets up).
+# --cross-bootstrap: no root@<this machine's host name>, nor a DNS check of that name.
 rm -rf "$rootfs"/var/lib/mysql/*
+if ! chroot "$rootfs" mariadb-install-db --no-defaults --user=mysql --datadir=/var/lib/mysql \
+  --auth-root-authentication-method=normal --skip-test-db --cross-bootstrap \
+  >"$work/install-db.log" 2>&1; then
+  cat "$work/install-db.log" >&2
+  die "mariadb-install-db failed"
+fi
 mkdir -p "$rootfs/docker-entrypoint-initdb.d"
 install -m 755 "$entrypoint" "$rootfs/usr/local/bin/entrypoint"
 
@@ -127,5 +136,8 @@ tar -C "$rootfs" --numeric-owner -c . |
     -c 'ENV LANG=C.UTF-8' \
     - "$tag" >/dev/null
 
-version=$(sed -n 's/^Version: //p' <(awk '/^Package: mariadb-server$/,/^$/' "$rootfs/var/lib/dpkg/status"))
+version=$(awk '/^Package: mariadb-server$/ { p = 1 } p && /^Version:/ { print $2; exit }' \
+  "$rootfs/var/lib/dpkg/status")
+cleanup
+trap - EXIT
 echo "built $tag (mariadb-server $version) in $((SECONDS - start)) s"

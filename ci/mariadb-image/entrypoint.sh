@@ -12,6 +12,10 @@
 # the socket and logs to /var/log/mysql/init.log, so that the only "ready for connections."
 # and "port: 3306" on stderr are those of the final server, which testcontainers waits for.
 #
+# The image ships a datadir made by mariadb-install-db (see ci/build-mariadb-image.sh), which saves
+# seconds per start; an empty /var/lib/mysql (e.g. a tmpfs or volume there) is initialised here.
+# Setup runs once per container: a marker file in the datadir skips it on a restart.
+#
 # Arguments starting with "-" are added to the final mariadbd's options; any other command is
 # run instead of the server.
 set -eu
@@ -83,14 +87,16 @@ if [ ! -e "$marker" ]; then
   if [ -n "$database" ]; then
     create_db="CREATE DATABASE IF NOT EXISTS \`$(sql_ident "$database")\`;"
   fi
-  # Only root@localhost (socket) and root@'%' remain, as in the official image. root@localhost
-  # gets its password last, as that ends password-less access over the socket. (A here-document,
-  # not echo: dash's echo would eat the backslashes of an escaped password.)
+  # Only root@localhost (socket) and root@'%' remain, as in the official image: the root@<host>,
+  # root@127.0.0.1 and root@::1 of mariadb-install-db go (<host> may be the build machine's).
+  # root@localhost gets its password last, as that ends password-less access over the socket.
+  # (A here-document, not echo: dash's echo would eat the backslashes of an escaped password.)
   client <<SQL || { kill "$pid"; cat "$initlog" >&2; die "user setup failed"; }
 SET @@SESSION.SQL_LOG_BIN = 0;
 SET @@SESSION.SQL_MODE = REPLACE(@@SESSION.SQL_MODE, 'NO_BACKSLASH_ESCAPES', '');
-DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1';
-EXECUTE IMMEDIATE CONCAT('DROP USER IF EXISTS root@''', @@hostname, '''');
+DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host <> 'localhost');
+DELETE FROM mysql.proxies_priv WHERE User = '' OR (User = 'root' AND Host <> 'localhost');
+FLUSH PRIVILEGES;
 CREATE OR REPLACE USER 'root'@'%' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;
 GRANT PROXY ON ''@'%' TO 'root'@'%' WITH GRANT OPTION;

@@ -2,6 +2,10 @@
 
 mod client;
 mod fake_wiki;
+mod mariadb;
+mod proxy;
 
 pub use client::{TestClient, TestResponse};
 pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN};
+pub use mariadb::{TestDatabase, test_database};
+pub use proxy::TcpProxy;

@@ -21,7 +21,16 @@ use super::{
 };
 use crate::command::Command;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// How long a replica waits for another one that is migrating.
+const MIGRATION_LOCK_SECONDS: i64 = 60;
+
+fn migrator() -> sqlx::migrate::Migrator {
+    let mut migrator = sqlx::migrate!("./migrations");
+    // sqlx's own lock is `GET_LOCK(…, -1)`, which did not keep two migrators apart on MariaDB
+    // (the contract test saw both apply migration 1); `ready` takes a lock of its own instead.
+    migrator.set_locking(false);
+    migrator
+}
 
 /// `[database]` / `TOOL_DATABASE__*`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -98,17 +107,34 @@ impl MariaDbStore {
         }
     }
 
-    /// Applies pending migrations once per process (retried on the next use if it failed).
+    /// Applies pending migrations once per process (retried on the next use if it failed),
+    /// under a named database lock so that replicas starting together migrate one at a time.
     pub async fn ready(&self) -> Result<&MySqlPool, StoreError> {
-        self.migrated
-            .get_or_try_init(|| async {
-                MIGRATOR.run(&self.pool).await.map_err(|error| match error {
-                    sqlx::migrate::MigrateError::Execute(inner) => unavailable(inner),
-                    other => corrupt(other),
-                })
-            })
-            .await?;
+        self.migrated.get_or_try_init(|| self.migrate()).await?;
         Ok(&self.pool)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut connection = self.pool.acquire().await.map_err(unavailable)?;
+        let locked: Option<i64> =
+            sqlx::query_scalar("SELECT GET_LOCK(CONCAT('migrations:', DATABASE()), ?)")
+                .bind(MIGRATION_LOCK_SECONDS)
+                .fetch_one(&mut *connection)
+                .await
+                .map_err(unavailable)?;
+        if locked != Some(1) {
+            return Err(unavailable(format!(
+                "another process held the migration lock for {MIGRATION_LOCK_SECONDS} s"
+            )));
+        }
+        let result = migrator().run_direct(&mut *connection).await;
+        let _ = sqlx::query("SELECT RELEASE_LOCK(CONCAT('migrations:', DATABASE()))")
+            .execute(&mut *connection)
+            .await;
+        result.map_err(|error| match error {
+            sqlx::migrate::MigrateError::Execute(inner) => unavailable(inner),
+            other => corrupt(other),
+        })
     }
 }
 
