@@ -1,0 +1,246 @@
+//! Running one command against the wiki, as the logged-in user: read the page's wikitext (with
+//! the timestamps an edit needs), change its category links, save with edit-conflict detection.
+
+use platform::mediawiki::{MediaWiki, MediaWikiError};
+use serde_json::Value;
+
+use crate::command::{Action, Command, SortKeyRule};
+use crate::store::{BatchId, Outcome};
+use crate::wikitext::{self, CategoryNamespace};
+
+/// The page as read for editing.
+struct Page {
+    title: String,
+    /// `None` if the page does not exist.
+    content: Option<String>,
+    base_timestamp: Option<String>,
+    start_timestamp: String,
+}
+
+enum Read {
+    Page(Page),
+    Invalid,
+    NotWikitext(String),
+}
+
+async fn read(
+    wiki: &MediaWiki,
+    title: &str,
+    resolve_redirects: bool,
+) -> Result<Read, MediaWikiError> {
+    let mut params = vec![
+        ("action", "query"),
+        ("prop", "revisions"),
+        ("rvprop", "content|timestamp"),
+        ("rvslots", "main"),
+        ("titles", title),
+        ("curtimestamp", "1"),
+    ];
+    if resolve_redirects {
+        params.push(("redirects", "1"));
+    }
+    let answer: Value = wiki.get(&params).await?;
+    let page = &answer["query"]["pages"][0];
+    if page["invalid"].as_bool() == Some(true) || page.is_null() {
+        return Ok(Read::Invalid);
+    }
+    let start_timestamp = answer["curtimestamp"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let title = page["title"].as_str().unwrap_or(title).to_owned();
+    if page["missing"].as_bool() == Some(true) {
+        return Ok(Read::Page(Page {
+            title,
+            content: None,
+            base_timestamp: None,
+            start_timestamp,
+        }));
+    }
+    let revision = &page["revisions"][0];
+    let slot = &revision["slots"]["main"];
+    let model = slot["contentmodel"].as_str().unwrap_or("wikitext");
+    if model != "wikitext" {
+        return Ok(Read::NotWikitext(model.to_owned()));
+    }
+    Ok(Read::Page(Page {
+        title,
+        content: Some(slot["content"].as_str().unwrap_or_default().to_owned()),
+        base_timestamp: revision["timestamp"].as_str().map(str::to_owned),
+        start_timestamp,
+    }))
+}
+
+/// An edit is minor when every action only adjusts sort keys (`##`, `###`).
+fn is_minor(actions: &[Action]) -> bool {
+    actions.iter().all(|action| {
+        matches!(
+            action,
+            Action::Add {
+                sort_key: SortKeyRule::IfMissing(_) | SortKeyRule::Replace(_),
+                ..
+            }
+        )
+    })
+}
+
+/// Link to the batch in edit summaries (the `toolforge:` interwiki exists on Wikimedia wikis).
+fn batch_link(batch: BatchId) -> String {
+    format!("[[toolforge:quickcategories/batch/{batch}/|QuickCategories batch #{batch}]]")
+}
+
+/// Runs `command` and says what happened. Never fails: every failure is an outcome to show.
+pub async fn run(
+    wiki: &MediaWiki,
+    namespace: &CategoryNamespace,
+    batch: BatchId,
+    command: &Command,
+) -> Outcome {
+    match try_run(wiki, namespace, batch, command).await {
+        Ok(outcome) => outcome,
+        Err(error) => outcome_of(error),
+    }
+}
+
+async fn try_run(
+    wiki: &MediaWiki,
+    namespace: &CategoryNamespace,
+    batch: BatchId,
+    command: &Command,
+) -> Result<Outcome, MediaWikiError> {
+    let resolve_redirects = command.flags.resolve_redirects.unwrap_or(true);
+    let create_missing = command.flags.create_missing_page.unwrap_or(false);
+    let page = match read(wiki, &command.page, resolve_redirects).await? {
+        Read::Page(page) => page,
+        Read::Invalid => return Ok(Outcome::InvalidTitle),
+        Read::NotWikitext(model) => {
+            return Ok(Outcome::Failed {
+                code: "contentmodel".to_owned(),
+                info: format!("the page's content model is {model}, not wikitext"),
+            });
+        }
+    };
+    let creating = page.content.is_none();
+    if creating && !create_missing {
+        return Ok(Outcome::PageMissing);
+    }
+    let before = page.content.unwrap_or_default();
+    let after = wikitext::apply(&before, &command.actions, namespace);
+    if after == before {
+        return Ok(Outcome::NoChange);
+    }
+    let summary = wikitext::summary(&batch_link(batch), &command.actions);
+    let mut params: Vec<(&str, &str)> = vec![
+        ("action", "edit"),
+        ("title", &page.title),
+        ("text", &after),
+        ("summary", &summary),
+        ("starttimestamp", &page.start_timestamp),
+    ];
+    if let Some(base) = &page.base_timestamp {
+        params.push(("basetimestamp", base));
+    }
+    // Never re-create a page deleted since it was read, never overwrite one created since.
+    params.push(if creating {
+        ("createonly", "1")
+    } else {
+        ("nocreate", "1")
+    });
+    if is_minor(&command.actions) && !creating {
+        params.push(("minor", "1"));
+    }
+    let answer: Value = wiki.post_with_token("csrf", &params).await?;
+    let edit = &answer["edit"];
+    if edit["nochange"].as_bool() == Some(true) {
+        return Ok(Outcome::NoChange);
+    }
+    let revision = edit["newrevid"].as_u64().unwrap_or_default();
+    Ok(if creating {
+        Outcome::Created { revision }
+    } else {
+        Outcome::Edited { revision }
+    })
+}
+
+fn outcome_of(error: MediaWikiError) -> Outcome {
+    match error {
+        MediaWikiError::Api { code, info } => match code.as_str() {
+            "editconflict" | "articleexists" => Outcome::EditConflict,
+            "missingtitle" | "pagedeleted" => Outcome::PageMissing,
+            "invalidtitle" => Outcome::InvalidTitle,
+            "blocked" | "autoblocked" | "globalblocking-blockedtext" => Outcome::Blocked { info },
+            code if code.starts_with("protected") || code == "cascadeprotected" => {
+                Outcome::Protected { info }
+            }
+            _ => Outcome::Failed { code, info },
+        },
+        MediaWikiError::Maxlag { info, .. } => Outcome::Maxlag { info },
+        MediaWikiError::ReadOnly { info, .. } => Outcome::ReadOnly { info },
+        MediaWikiError::Transport(info) => Outcome::Failed {
+            code: "http".to_owned(),
+            info,
+        },
+        MediaWikiError::UnexpectedResponse(info) => Outcome::Failed {
+            code: "response".to_owned(),
+            info,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::parse_line;
+
+    #[test]
+    fn only_sort_key_adjustments_are_minor() {
+        let actions = |line: &str| parse_line(&format!("P|{line}")).expect("valid").actions;
+        assert!(is_minor(&actions("+Category:A##k|+Category:B###k")));
+        assert!(!is_minor(&actions("+Category:A##k|+Category:B")));
+        assert!(!is_minor(&actions("-Category:A")));
+    }
+
+    #[test]
+    fn api_errors_become_outcomes() {
+        let api = |code: &str| MediaWikiError::Api {
+            code: code.to_owned(),
+            info: "info".to_owned(),
+        };
+        assert_eq!(outcome_of(api("editconflict")), Outcome::EditConflict);
+        assert_eq!(
+            outcome_of(api("protectedpage")),
+            Outcome::Protected {
+                info: "info".to_owned()
+            }
+        );
+        assert_eq!(
+            outcome_of(api("cascadeprotected")),
+            Outcome::Protected {
+                info: "info".to_owned()
+            }
+        );
+        assert_eq!(
+            outcome_of(api("blocked")),
+            Outcome::Blocked {
+                info: "info".to_owned()
+            }
+        );
+        assert_eq!(outcome_of(api("invalidtitle")), Outcome::InvalidTitle);
+        assert_eq!(
+            outcome_of(MediaWikiError::Maxlag {
+                info: "lag".to_owned(),
+                retry_after_seconds: Some(5)
+            }),
+            Outcome::Maxlag {
+                info: "lag".to_owned()
+            }
+        );
+        assert_eq!(
+            outcome_of(api("spamblacklist")),
+            Outcome::Failed {
+                code: "spamblacklist".to_owned(),
+                info: "info".to_owned()
+            }
+        );
+    }
+}

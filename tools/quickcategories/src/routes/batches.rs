@@ -1,0 +1,278 @@
+//! `/batch/`: the list, one batch, and running the next slice of it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Redirect;
+use platform::login::{MaybeUser, User};
+use platform::mediawiki::ClientOptions;
+use platform::{ErrorPage, PageContext};
+use serde::Deserialize;
+
+use super::{AppState, format_time, no_such_batch, parse_batch_id, store_error};
+use crate::execute;
+use crate::store::{Batch, BatchStore, BatchSummary, CommandStatus, Outcome, Progress};
+
+pub const MAX_LIMIT: u64 = 500;
+const DEFAULT_LIMIT: u64 = 50;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct Paging {
+    offset: Option<String>,
+    limit: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "batches.html")]
+pub(super) struct BatchListPage {
+    page: PageContext,
+    batches: Vec<BatchSummary>,
+    total: u64,
+    offset: u64,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl BatchListPage {
+    fn time(&self, seconds: &i64) -> String {
+        format_time(*seconds)
+    }
+}
+
+fn parse_paging(paging: &Paging) -> Result<(u64, u64), ErrorPage> {
+    let offset = match paging.offset.as_deref() {
+        None | Some("") => 0,
+        Some(text) => text.parse::<u64>().map_err(|_| {
+            ErrorPage::bad_request(format!(
+                "offset must be a whole number of 0 or more, not “{text}”."
+            ))
+        })?,
+    };
+    let limit = match paging.limit.as_deref() {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(text) => text
+            .parse::<u64>()
+            .ok()
+            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+            .ok_or_else(|| {
+                ErrorPage::bad_request(format!(
+                    "limit must be from 1 to {MAX_LIMIT}, not “{text}”."
+                ))
+            })?,
+    };
+    Ok((offset, limit))
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(paging): Query<Paging>,
+) -> Result<BatchListPage, ErrorPage> {
+    let (offset, limit) = parse_paging(&paging)?;
+    let (batches, total) = state
+        .store
+        .list_batches(offset, limit)
+        .await
+        .map_err(store_error)?;
+    let previous = (offset > 0).then(|| {
+        format!(
+            "/batch/?offset={}&limit={limit}",
+            offset.saturating_sub(limit)
+        )
+    });
+    let next = (offset + limit < total)
+        .then(|| format!("/batch/?offset={}&limit={limit}", offset + limit));
+    Ok(BatchListPage {
+        page,
+        batches,
+        total,
+        offset,
+        previous,
+        next,
+    })
+}
+
+/// One command as the batch page shows it.
+pub(super) struct CommandRow {
+    number: usize,
+    text: String,
+    status: &'static str,
+    /// CSS class: planned, pending, success, failure.
+    class: &'static str,
+    detail: String,
+    revision_url: Option<String>,
+}
+
+fn describe(
+    domain: &str,
+    status: &CommandStatus,
+) -> (&'static str, &'static str, String, Option<String>) {
+    let diff = |revision: &u64| Some(format!("https://{domain}/w/index.php?diff={revision}"));
+    match status {
+        CommandStatus::Planned => ("planned", "planned", String::new(), None),
+        CommandStatus::Pending => ("running", "pending", String::new(), None),
+        CommandStatus::Done(outcome) => {
+            let class = if outcome.is_success() {
+                "success"
+            } else {
+                "failure"
+            };
+            match outcome {
+                Outcome::Edited { revision } => (
+                    "edited",
+                    class,
+                    format!("revision {revision}"),
+                    diff(revision),
+                ),
+                Outcome::Created { revision } => (
+                    "page created",
+                    class,
+                    format!("revision {revision}"),
+                    diff(revision),
+                ),
+                Outcome::NoChange => ("no change needed", class, String::new(), None),
+                Outcome::PageMissing => ("page does not exist", class, String::new(), None),
+                Outcome::InvalidTitle => ("invalid title", class, String::new(), None),
+                Outcome::Protected { info } => ("page protected", class, info.clone(), None),
+                Outcome::EditConflict => (
+                    "edit conflict",
+                    class,
+                    "the page changed while it was edited".to_owned(),
+                    None,
+                ),
+                Outcome::Maxlag { info } => ("wiki lagged (maxlag)", class, info.clone(), None),
+                Outcome::ReadOnly { info } => ("wiki read-only", class, info.clone(), None),
+                Outcome::Blocked { info } => ("you are blocked", class, info.clone(), None),
+                Outcome::Failed { code, info } => {
+                    ("error", class, format!("{info} ({code})"), None)
+                }
+            }
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "batch.html")]
+pub(super) struct BatchPage {
+    page: PageContext,
+    id: u64,
+    domain: String,
+    title: String,
+    creator: String,
+    created: String,
+    progress: Progress,
+    rows: Vec<CommandRow>,
+    can_run: bool,
+    is_creator: bool,
+    read_only: Option<String>,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    page: PageContext,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<String>,
+) -> Result<BatchPage, ErrorPage> {
+    let id = parse_batch_id(&id)?;
+    let batch: Batch = state
+        .store
+        .batch(id)
+        .await
+        .map_err(store_error)?
+        .ok_or_else(|| no_such_batch(id))?;
+    let progress = batch.progress();
+    let is_creator = user
+        .as_ref()
+        .is_some_and(|u| u.identity.sub == batch.creator.sub);
+    let rows = batch
+        .commands
+        .iter()
+        .enumerate()
+        .map(|(index, command)| {
+            let (status, class, detail, revision_url) = describe(&batch.domain, &command.status);
+            CommandRow {
+                number: index + 1,
+                text: command.command.to_string(),
+                status,
+                class,
+                detail,
+                revision_url,
+            }
+        })
+        .collect();
+    Ok(BatchPage {
+        page,
+        id,
+        domain: batch.domain,
+        title: batch.title,
+        creator: batch.creator.name,
+        created: format_time(batch.created_at),
+        can_run: is_creator && progress.planned > 0 && state.settings.read_only().is_none(),
+        progress,
+        rows,
+        is_creator,
+        read_only: state.settings.read_only().map(str::to_owned),
+    })
+}
+
+/// Runs the next few planned commands now, as the logged-in creator.
+pub(super) async fn run_slice(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Redirect, ErrorPage> {
+    let id = parse_batch_id(&id)?;
+    state.refuse_if_read_only()?;
+    let batch = state
+        .store
+        .batch(id)
+        .await
+        .map_err(store_error)?
+        .ok_or_else(|| no_such_batch(id))?;
+    if batch.creator.sub != user.identity.sub {
+        return Err(ErrorPage::new(
+            StatusCode::FORBIDDEN,
+            "Not your batch",
+            format!(
+                "Only {} (who created this batch) can run it.",
+                batch.creator.name
+            ),
+        ));
+    }
+    let options = ClientOptions {
+        // Bots and batch tools are asked to back off when replicas lag.
+        maxlag: Some(5),
+        ..ClientOptions::default()
+    };
+    let wiki = user
+        .mediawiki(&state.settings.api_url(&batch.domain), options)
+        .await
+        .map_err(|error| {
+            ErrorPage::bad_gateway(format!("{} could not be reached: {error}", batch.domain))
+        })?;
+    let namespace = state
+        .siteinfo
+        .category_namespace(&batch.domain, &wiki)
+        .await
+        .map_err(|error| {
+            ErrorPage::bad_gateway(format!(
+                "{} could not be asked about its namespaces: {error}",
+                batch.domain
+            ))
+        })?;
+    let commands = state
+        .store
+        .take_planned(id, state.settings.slice_size)
+        .await
+        .map_err(store_error)?;
+    for command in commands {
+        let outcome = execute::run(&wiki, &namespace, id, &command.command).await;
+        state
+            .store
+            .finish_command(command.id, &outcome)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(Redirect::to(&format!("/batch/{id}/")))
+}

@@ -1,0 +1,99 @@
+//! Exports of a batch: its commands, its page titles, and its metadata.
+
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use platform::ErrorPage;
+use serde_json::json;
+
+use super::{AppState, no_such_batch, parse_batch_id, store_error};
+use crate::store::{Batch, BatchStore, CommandStatus};
+
+async fn load(state: &AppState, id: &str) -> Result<Batch, ErrorPage> {
+    let id = parse_batch_id(id)?;
+    state
+        .store
+        .batch(id)
+        .await
+        .map_err(store_error)?
+        .ok_or_else(|| no_such_batch(id))
+}
+
+fn text(body: String, filename: String) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The commands in the batch language, one per line (pipe-separated), ready to paste again.
+pub(super) async fn tpsv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ErrorPage> {
+    let batch = load(&state, &id).await?;
+    let body: String = batch
+        .commands
+        .iter()
+        .map(|c| format!("{}\n", c.command))
+        .collect();
+    Ok(text(body, format!("quickcategories-{}.tpsv.txt", batch.id)))
+}
+
+/// The page titles, one per line.
+pub(super) async fn titles(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ErrorPage> {
+    let batch = load(&state, &id).await?;
+    let body: String = batch
+        .commands
+        .iter()
+        .map(|c| format!("{}\n", c.command.page))
+        .collect();
+    Ok(text(
+        body,
+        format!("quickcategories-{}.titles.txt", batch.id),
+    ))
+}
+
+pub(super) async fn metadata(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ErrorPage> {
+    let batch = load(&state, &id).await?;
+    let progress = batch.progress();
+    let statuses: Vec<serde_json::Value> = batch
+        .commands
+        .iter()
+        .map(|c| match &c.status {
+            CommandStatus::Planned => json!({"status": "planned"}),
+            CommandStatus::Pending => json!({"status": "pending"}),
+            CommandStatus::Done(outcome) => json!({"status": "done", "outcome": outcome}),
+        })
+        .collect();
+    let body = json!({
+        "id": batch.id,
+        "domain": batch.domain,
+        "title": batch.title,
+        "creator": batch.creator.name,
+        "created_at": batch.created_at,
+        "updated_at": batch.updated_at,
+        "progress": {
+            "total": progress.total(),
+            "planned": progress.planned,
+            "pending": progress.pending,
+            "succeeded": progress.succeeded,
+            "failed": progress.failed,
+        },
+        "commands": statuses,
+    });
+    Ok(axum::Json(body).into_response())
+}

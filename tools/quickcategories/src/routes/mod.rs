@@ -1,0 +1,125 @@
+//! QuickCategories' pages.
+
+mod batches;
+mod export;
+mod new_batch;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use platform::mediawiki::{ClientOptions, MediaWiki};
+use platform::{ErrorPage, UserAgent};
+
+use crate::settings::Settings;
+use crate::siteinfo::SiteinfoCache;
+use crate::store::{Store, StoreError};
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+    pub siteinfo: SiteinfoCache,
+    pub user_agent: UserAgent,
+}
+
+impl AppState {
+    /// A client that is not logged in, for reading public information about a wiki.
+    async fn anonymous_wiki(&self, domain: &str) -> Result<MediaWiki, ErrorPage> {
+        MediaWiki::anonymous(
+            &self.settings.api_url(domain),
+            &self.user_agent,
+            ClientOptions::default(),
+        )
+        .await
+        .map_err(|error| {
+            tracing::warn!(%error, domain, "cannot make an API client");
+            ErrorPage::bad_gateway(format!("{domain} could not be reached."))
+        })
+    }
+
+    /// 503 with the reason while the tool is read-only.
+    fn refuse_if_read_only(&self) -> Result<(), ErrorPage> {
+        match self.settings.read_only() {
+            Some(reason) => Err(ErrorPage::service_unavailable(format!(
+                "QuickCategories is read-only at the moment, so nothing can be created or run: {reason}"
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(new_batch::form).post(new_batch::create))
+        .route("/batch/", get(batches::list))
+        .route("/batch/{id}/", get(batches::show))
+        .route("/batch/{id}/run_slice", post(batches::run_slice))
+        .route("/batch/{id}/export/tpsv.txt", get(export::tpsv))
+        .route("/batch/{id}/export/titles.txt", get(export::titles))
+        .route("/batch/{id}/export/metadata.json", get(export::metadata))
+        .with_state(state)
+}
+
+/// A database problem as the user sees it: the page answers, says so, and works again as soon
+/// as the database does.
+fn store_error(error: StoreError) -> ErrorPage {
+    tracing::error!(%error, "store failed");
+    match error {
+        StoreError::Unavailable(_) => ErrorPage::service_unavailable(
+            "The database is unavailable right now. Nothing you entered was lost on our side; \
+             please go back and try again in a minute.",
+        ),
+        StoreError::Corrupt(detail) => ErrorPage::internal(detail),
+    }
+}
+
+fn parse_batch_id(text: &str) -> Result<u64, ErrorPage> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| ErrorPage::bad_request(format!("“{text}” is not a batch number.")))
+}
+
+fn no_such_batch(id: u64) -> ErrorPage {
+    ErrorPage::not_found(format!("There is no batch #{id}."))
+}
+
+/// Formats Unix seconds as `YYYY-MM-DD HH:MM UTC` (no time zone database needed).
+pub(crate) fn format_time(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let seconds_of_day = seconds.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        seconds_of_day / 3600,
+        seconds_of_day % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_time;
+
+    #[test]
+    fn times_are_formatted_in_utc() {
+        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_time(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(format_time(1_795_910_400 + 3_660), "2026-11-29 01:01 UTC");
+    }
+}

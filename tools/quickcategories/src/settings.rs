@@ -1,0 +1,62 @@
+//! QuickCategories' own configuration keys (next to the platform's, including `[oauth]`).
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::store::DatabaseSettings;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// `[database]`: `TOOL_DATABASE__URL`, `TOOL_DATABASE__HOST`, `TOOL_DATABASE__NAME`.
+    #[serde(default)]
+    pub database: DatabaseSettings,
+    /// Injected by Toolforge: the tool's ToolsDB credentials.
+    #[serde(default)]
+    pub toolsdb_user: Option<String>,
+    #[serde(default)]
+    pub toolsdb_password: Option<SecretString>,
+    /// When set, nothing can be created or run, and pages say why (`TOOL_READ_ONLY_REASON`).
+    #[serde(default)]
+    pub read_only_reason: Option<String>,
+    /// How many commands one "Run" click runs (`TOOL_SLICE_SIZE`).
+    #[serde(default = "default_slice_size")]
+    pub slice_size: u32,
+    /// Where a wiki's Action API is, `{domain}` replaced (`TOOL_API_URL_TEMPLATE`).
+    #[serde(default = "default_api_url_template")]
+    pub api_url_template: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database: DatabaseSettings::default(),
+            toolsdb_user: None,
+            toolsdb_password: None,
+            read_only_reason: None,
+            slice_size: default_slice_size(),
+            api_url_template: default_api_url_template(),
+        }
+    }
+}
+
+fn default_slice_size() -> u32 {
+    5
+}
+
+fn default_api_url_template() -> String {
+    "https://{domain}/w/api.php".to_owned()
+}
+
+impl Settings {
+    pub fn api_url(&self, domain: &str) -> String {
+        self.api_url_template.replace("{domain}", domain)
+    }
+
+    /// The read-only reason, if one is set and not blank.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|reason| !reason.is_empty())
+    }
+}
