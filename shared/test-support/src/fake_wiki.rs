@@ -33,9 +33,13 @@ pub struct FakeUser {
 
 impl FakeUser {
     pub fn new(username: &str) -> Self {
+        // A different central id for each name, as on a real wiki.
+        let sub = username.bytes().fold(1000u64, |id, byte| {
+            id.wrapping_mul(31).wrapping_add(u64::from(byte))
+        });
         Self {
             username: username.to_owned(),
-            sub: 1000,
+            sub,
             groups: vec![
                 "*".to_owned(),
                 "user".to_owned(),

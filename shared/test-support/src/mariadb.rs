@@ -150,7 +150,7 @@ struct Server {
 enum Running {
     External,
     // Held so that the container runs until the last test using it ends.
-    Container { _container: Container<Mariadb> },
+    Container { _container: Box<Container<Mariadb>> },
     Process { child: Child, dir: PathBuf },
 }
 
@@ -233,7 +233,7 @@ fn start_container() -> Result<Server, String> {
         admin_url: format!("mysql://root@{host}:{port}"),
         mode: "container",
         _running: Running::Container {
-            _container: container,
+            _container: Box::new(container),
         },
     })
 }

@@ -62,10 +62,10 @@ fn parse(answer: &Value) -> Result<CategoryNamespace, MediaWikiError> {
         .into_iter()
         .flatten()
     {
-        if alias["id"].as_i64() == Some(CATEGORY_NAMESPACE) {
-            if let Some(alias) = alias["alias"].as_str() {
-                names.push(alias.to_owned());
-            }
+        if alias["id"].as_i64() == Some(CATEGORY_NAMESPACE)
+            && let Some(alias) = alias["alias"].as_str()
+        {
+            names.push(alias.to_owned());
         }
     }
     let case_sensitive = info["case"].as_str() == Some("case-sensitive");

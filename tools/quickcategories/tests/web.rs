@@ -1,0 +1,718 @@
+//! QuickCategories end to end through its router: logged in at the fake wiki, which holds pages
+//! and applies edits, with batches in memory or (for the outage test) in MariaDB.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+use platform::config::load_from;
+use quickcategories::Settings;
+use quickcategories::store::{MariaDbStore, MemoryStore, Store};
+use serde_json::{Value, json};
+use sqlx::mysql::MySqlConnectOptions;
+use test_support::{ApiRequest, FakeUser, FakeWiki, TestClient, TestResponse};
+
+const SECRET: &str = "quickcategories-test-secret-key-0123456789";
+
+/// The fake wiki's pages, and what it does on the next edits.
+#[derive(Clone, Default)]
+struct Wiki {
+    pages: Arc<Mutex<HashMap<String, String>>>,
+    redirects: Arc<Mutex<HashMap<String, String>>>,
+    protected: Arc<Mutex<Vec<String>>>,
+    conflicts: Arc<Mutex<Vec<String>>>,
+    revision: Arc<Mutex<u64>>,
+}
+
+fn api_error(code: &str, text: &str) -> Value {
+    json!({"errors": [{"code": code, "text": text, "module": "main"}]})
+}
+
+impl Wiki {
+    fn page(&self, title: &str) -> Option<String> {
+        self.pages.lock().expect("lock").get(title).cloned()
+    }
+
+    fn set(&self, title: &str, text: &str) {
+        self.pages
+            .lock()
+            .expect("lock")
+            .insert(title.to_owned(), text.to_owned());
+    }
+
+    fn answer(&self, request: &ApiRequest) -> Option<Value> {
+        if request.has(&[("meta", "siteinfo")]) {
+            return Some(json!({"query": {
+                "namespaces": {"14": {"id": 14, "case": "first-letter", "name": "Category", "canonical": "Category"}},
+                "namespacealiases": [{"id": 14, "alias": "Cat"}],
+            }}));
+        }
+        if request.has(&[("prop", "revisions"), ("rvslots", "main")]) {
+            let asked = request.param("titles")?.to_owned();
+            // A title the parser accepts but the wiki does not (nothing after the namespace).
+            if asked.ends_with(':') {
+                return Some(
+                    json!({"query": {"pages": [{"title": asked, "invalidreason": "bad", "invalid": true}]}}),
+                );
+            }
+            let title = match (
+                request.param("redirects"),
+                self.redirects.lock().expect("lock").get(&asked),
+            ) {
+                (Some("1"), Some(target)) => target.clone(),
+                _ => asked,
+            };
+            let page = match self.page(&title) {
+                Some(text) => json!({"pageid": 1, "ns": 0, "title": title, "revisions": [{
+                    "timestamp": "2026-01-01T00:00:00Z",
+                    "slots": {"main": {"contentmodel": "wikitext", "content": text}},
+                }]}),
+                None => json!({"ns": 0, "title": title, "missing": true}),
+            };
+            return Some(
+                json!({"curtimestamp": "2026-11-28T00:00:00Z", "query": {"pages": [page]}}),
+            );
+        }
+        if request.has(&[("action", "edit")]) {
+            let title = request.param("title")?.to_owned();
+            if self.protected.lock().expect("lock").contains(&title) {
+                return Some(api_error(
+                    "protectedpage",
+                    "This page has been protected to prevent editing.",
+                ));
+            }
+            if self.conflicts.lock().expect("lock").contains(&title) {
+                return Some(api_error("editconflict", "Edit conflict."));
+            }
+            let exists = self.page(&title).is_some();
+            if request.param("nocreate") == Some("1") && !exists {
+                return Some(api_error(
+                    "missingtitle",
+                    "The page you specified doesn't exist.",
+                ));
+            }
+            if request.param("createonly") == Some("1") && exists {
+                return Some(api_error(
+                    "articleexists",
+                    "The article you tried to create has been created already.",
+                ));
+            }
+            self.set(&title, request.param("text")?);
+            let mut revision = self.revision.lock().expect("lock");
+            *revision += 1;
+            return Some(
+                json!({"edit": {"result": "Success", "title": title, "newrevid": 1000 + *revision}}),
+            );
+        }
+        None
+    }
+}
+
+struct Setup {
+    fake: FakeWiki,
+    wiki: Wiki,
+    client: TestClient,
+}
+
+impl Setup {
+    fn requests(&self, pairs: &[(&str, &str)]) -> Vec<ApiRequest> {
+        self.fake
+            .api_requests()
+            .into_iter()
+            .filter(|r| r.has(pairs))
+            .collect()
+    }
+
+    async fn token(&mut self) -> String {
+        self.client.get("/").await.csrf_token().expect("form token")
+    }
+
+    async fn create(&mut self, commands: &str) -> TestResponse {
+        let token = self.token().await;
+        self.client
+            .post_form(
+                "/",
+                &[
+                    ("csrf_token", &token),
+                    ("domain", "en.wikipedia.org"),
+                    ("title", "Test batch"),
+                    ("commands", commands),
+                    ("resolve_redirects", "yes"),
+                ],
+            )
+            .await
+    }
+
+    async fn run_slice(&mut self, batch: &str) -> TestResponse {
+        let token = self.token().await;
+        self.client
+            .post_form(&format!("{batch}run_slice"), &[("csrf_token", &token)])
+            .await
+    }
+}
+
+fn env_for(fake: &FakeWiki, extra: &[(&'static str, &str)]) -> Env {
+    let mut env: Vec<(String, String)> = vec![
+        ("TOOL_SECRET_KEY".into(), SECRET.into()),
+        ("TOOL_API_URL_TEMPLATE".into(), fake.api_url()),
+        ("TOOL_SLICE_SIZE".into(), "10".into()),
+    ];
+    env.extend(fake.oauth_env().into_iter().map(|(k, v)| (k.to_owned(), v)));
+    env.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    Env(env)
+}
+
+/// The environment a test runs the tool with.
+struct Env(Vec<(String, String)>);
+
+async fn app(env: &Env, store: Store) -> TestClient {
+    let pairs: Vec<(&str, &str)> = env
+        .0
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let config =
+        load_from::<Settings>(std::path::Path::new("/nonexistent"), &pairs[..]).expect("config");
+    let platform = quickcategories::platform(&config).expect("platform");
+    TestClient::new(quickcategories::app(&platform, &config.tool, store))
+}
+
+async fn log_in(client: &mut TestClient, fake: &FakeWiki) {
+    let start = client.get("/login").await;
+    let callback = fake
+        .authorize(start.location().expect("to the provider"))
+        .await;
+    assert_eq!(client.get(&callback).await.status, StatusCode::SEE_OTHER);
+}
+
+async fn setup_with(extra: &[(&'static str, &str)], store: Store) -> Setup {
+    let fake = FakeWiki::start().await;
+    fake.add_user(FakeUser::new("Creator"));
+    let wiki = Wiki::default();
+    let answering = wiki.clone();
+    fake.on_api(move |request| answering.answer(request));
+    let mut client = app(&env_for(&fake, extra), store).await;
+    log_in(&mut client, &fake).await;
+    Setup { fake, wiki, client }
+}
+
+async fn setup() -> Setup {
+    setup_with(&[], Store::Memory(MemoryStore::new())).await
+}
+
+#[tokio::test]
+async fn form_explains_the_syntax_and_asks_to_log_in() {
+    let fake = FakeWiki::start().await;
+    let mut client = app(&env_for(&fake, &[]), Store::Memory(MemoryStore::new())).await;
+    let page = client.get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("+Category:X###key"));
+    assert!(
+        page.body.contains("Log in to create a batch"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn creating_a_batch_stores_it_and_shows_it_planned() {
+    let mut setup = setup().await;
+    let created = setup
+        .create("Alpha|+Category:New\nBeta#create_missing_page=yes|-Cat:Old\n")
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert_eq!(created.location(), Some("/batch/1/"));
+
+    let page = setup.client.get("/batch/1/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Batch #1: Test batch"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Alpha#resolve_redirects=yes&#38;create_missing_page=no|+Category:New"),
+        "form defaults fill the flags: {}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Beta#resolve_redirects=yes&#38;create_missing_page=yes|-Cat:Old")
+    );
+    assert!(
+        page.body
+            .contains("2 commands: 0 done, 0 failed, 0 running, 2 planned")
+    );
+    assert!(
+        page.body.contains("/batch/1/run_slice"),
+        "the creator may run it"
+    );
+
+    let list = setup.client.get("/batch/").await;
+    assert!(
+        list.body.contains("<a href=\"/batch/1/\">1</a>"),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("Test batch"));
+    assert!(list.body.contains("Creator"));
+}
+
+#[tokio::test]
+async fn bad_input_shows_every_error_and_keeps_the_text() {
+    let mut setup = setup().await;
+    let token = setup.token().await;
+    let commands =
+        "Good|+Category:A\nNo actions\nAlso good|-Category:B\n|+Category:C\nWrong|+Kategory:D";
+    let long_title = "t".repeat(801);
+    let response = setup
+        .client
+        .post_form(
+            "/",
+            &[
+                ("csrf_token", &token),
+                ("domain", "example.org"),
+                ("title", &long_title),
+                ("commands", commands),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    for expected in [
+        "“example.org” is not the domain of a Wikimedia wiki",
+        "longer than 800 characters",
+        "Line 2: no actions",
+        "Line 4: the page title is empty",
+    ] {
+        assert!(
+            response.body.contains(expected),
+            "{expected} missing: {}",
+            response.body
+        );
+    }
+    assert!(
+        response.body.contains("Good|+Category:A\nNo actions"),
+        "the commands are kept"
+    );
+    assert!(response.body.contains("value=\"example.org\""));
+
+    // With a valid domain, namespace prefixes are checked against the wiki.
+    let response = setup
+        .client
+        .post_form(
+            "/",
+            &[
+                ("csrf_token", &token),
+                ("domain", "en.wikipedia.org"),
+                ("commands", "Wrong|+Kategory:D"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    assert!(
+        response
+            .body
+            .contains("“Kategory” is not a name of the category namespace"),
+        "{}",
+        response.body
+    );
+    assert_eq!(
+        setup
+            .client
+            .get("/batch/")
+            .await
+            .body
+            .matches("href=\"/batch/")
+            .count(),
+        0,
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn running_a_slice_edits_the_pages_and_records_each_outcome() {
+    let mut setup = setup().await;
+    setup.wiki.set("Alpha", "Alpha text.\n\n[[Category:Old]]");
+    setup.wiki.set("Unchanged", "[[Category:New]]");
+    setup.wiki.set("Protected", "text");
+    setup.wiki.set("Busy", "text");
+    setup.wiki.set("Target", "Target text");
+    setup
+        .wiki
+        .redirects
+        .lock()
+        .expect("lock")
+        .insert("Redirect".into(), "Target".into());
+    setup
+        .wiki
+        .protected
+        .lock()
+        .expect("lock")
+        .push("Protected".into());
+    setup
+        .wiki
+        .conflicts
+        .lock()
+        .expect("lock")
+        .push("Busy".into());
+    let commands = "Alpha|+Category:New|-Category:Old\n\
+        Unchanged|+Category:New\n\
+        Missing|+Category:New\n\
+        Created#create_missing_page=yes|+Category:New\n\
+        Protected|+Category:New\n\
+        Busy|+Category:New\n\
+        Redirect|+Category:New\n\
+        Talk:|+Category:New\n";
+    let created = setup.create(commands).await;
+    let batch = created.location().expect("batch page").to_owned();
+
+    let ran = setup.run_slice(&batch).await;
+    assert_eq!(ran.status, StatusCode::SEE_OTHER, "{}", ran.body);
+    assert_eq!(ran.location(), Some(batch.as_str()));
+
+    assert_eq!(
+        setup.wiki.page("Alpha").as_deref(),
+        Some("Alpha text.\n\n[[Category:New]]")
+    );
+    assert_eq!(
+        setup.wiki.page("Created").as_deref(),
+        Some("[[Category:New]]")
+    );
+    assert_eq!(
+        setup.wiki.page("Target").as_deref(),
+        Some("Target text\n\n[[Category:New]]"),
+        "redirect followed"
+    );
+    assert!(
+        setup.wiki.page("Missing").is_none(),
+        "missing pages are not created unless asked"
+    );
+
+    let page = setup.client.get(&batch).await;
+    for expected in [
+        "edited</a>",
+        "no change needed",
+        "page does not exist",
+        "page created</a>",
+        "page protected",
+        "edit conflict",
+        "invalid title",
+        "https://en.wikipedia.org/w/index.php?diff=1001",
+        "8 commands: 4 done, 4 failed, 0 running, 0 planned",
+    ] {
+        assert!(
+            page.body.contains(expected),
+            "{expected} missing: {}",
+            page.body
+        );
+    }
+    assert!(!page.body.contains("/run_slice"), "nothing left to run");
+
+    let edits = setup.requests(&[("action", "edit"), ("title", "Alpha")]);
+    let edit = &edits[0];
+    assert_eq!(edit.user.as_deref(), Some("Creator"));
+    assert_eq!(edit.param("basetimestamp"), Some("2026-01-01T00:00:00Z"));
+    assert_eq!(edit.param("starttimestamp"), Some("2026-11-28T00:00:00Z"));
+    assert_eq!(edit.param("nocreate"), Some("1"));
+    assert_eq!(edit.param("maxlag"), Some("5"));
+    assert_eq!(edit.param("assert"), Some("user"));
+    assert_eq!(edit.param("minor"), None);
+    assert_eq!(
+        edit.param("summary"),
+        Some(
+            "[[toolforge:quickcategories/batch/1/|QuickCategories batch #1]]: +[[:Category:New]], −[[:Category:Old]]"
+        )
+    );
+    let creation = &setup.requests(&[("action", "edit"), ("title", "Created")])[0];
+    assert_eq!(creation.param("createonly"), Some("1"));
+}
+
+#[tokio::test]
+async fn slices_run_in_order_and_stop_at_the_slice_size() {
+    let mut setup = setup_with(
+        &[("TOOL_SLICE_SIZE", "2")],
+        Store::Memory(MemoryStore::new()),
+    )
+    .await;
+    for title in ["P1", "P2", "P3"] {
+        setup.wiki.set(title, "text");
+    }
+    let batch = setup
+        .create("P1|+Category:X\nP2|+Category:X\nP3|+Category:X")
+        .await
+        .location()
+        .expect("batch")
+        .to_owned();
+    setup.run_slice(&batch).await;
+    assert!(
+        setup
+            .wiki
+            .page("P2")
+            .is_some_and(|t| t.contains("[[Category:X]]"))
+    );
+    assert_eq!(
+        setup.wiki.page("P3").as_deref(),
+        Some("text"),
+        "beyond the slice"
+    );
+    assert!(
+        setup
+            .client
+            .get(&batch)
+            .await
+            .body
+            .contains("3 commands: 2 done, 0 failed, 0 running, 1 planned")
+    );
+    setup.run_slice(&batch).await;
+    assert!(
+        setup
+            .wiki
+            .page("P3")
+            .is_some_and(|t| t.contains("[[Category:X]]"))
+    );
+}
+
+#[tokio::test]
+async fn only_the_creator_may_run_a_batch() {
+    let mut setup = setup().await;
+    let batch = setup
+        .create("Page|+Category:X")
+        .await
+        .location()
+        .expect("batch")
+        .to_owned();
+
+    // The fake authorizes the user added last: log out and in again as someone else.
+    setup.fake.add_user(FakeUser::new("Someone else"));
+    let token = setup.token().await;
+    setup
+        .client
+        .post_form("/logout", &[("csrf_token", &token)])
+        .await;
+    log_in(&mut setup.client, &setup.fake).await;
+    let page = setup.client.get(&batch).await;
+    assert!(
+        page.body.contains("Only Creator can run this batch"),
+        "{}",
+        page.body
+    );
+    let refused = setup.run_slice(&batch).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(setup.requests(&[("action", "edit")]).is_empty());
+}
+
+#[tokio::test]
+async fn anonymous_posts_are_refused_without_losing_anything() {
+    let fake = FakeWiki::start().await;
+    let mut client = app(&env_for(&fake, &[]), Store::Memory(MemoryStore::new())).await;
+    let token = client.get("/").await.csrf_token().expect("token");
+    let response = client
+        .post_form(
+            "/",
+            &[
+                ("csrf_token", &token),
+                ("domain", "en.wikipedia.org"),
+                ("commands", "P|+Category:X"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    assert!(response.body.contains("Nothing was changed"));
+}
+
+#[tokio::test]
+async fn every_post_needs_the_csrf_token() {
+    let mut setup = setup().await;
+    let batch = setup
+        .create("Page|+Category:X")
+        .await
+        .location()
+        .expect("batch")
+        .to_owned();
+    for path in ["/".to_owned(), format!("{batch}run_slice")] {
+        let response = setup
+            .client
+            .post_form(
+                &path,
+                &[
+                    ("csrf_token", "forged"),
+                    ("domain", "en.wikipedia.org"),
+                    ("commands", "P|+Category:Y"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{path}");
+    }
+    assert!(setup.requests(&[("action", "edit")]).is_empty());
+    assert_eq!(
+        setup
+            .client
+            .get("/batch/")
+            .await
+            .body
+            .matches("href=\"/batch/2/\"")
+            .count(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn exports_give_commands_titles_and_metadata() {
+    let mut setup = setup().await;
+    setup.wiki.set("A", "text");
+    let batch = setup
+        .create("A|+Category:X\nB b|-Category:Y#k")
+        .await
+        .location()
+        .expect("batch")
+        .to_owned();
+    setup.run_slice(&batch).await;
+
+    let tpsv = setup.client.get(&format!("{batch}export/tpsv.txt")).await;
+    assert_eq!(
+        tpsv.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(
+        tpsv.body,
+        "A#resolve_redirects=yes&create_missing_page=no|+Category:X\nB b#resolve_redirects=yes&create_missing_page=no|-Category:Y#k\n"
+    );
+    assert_eq!(
+        setup
+            .client
+            .get(&format!("{batch}export/titles.txt"))
+            .await
+            .body,
+        "A\nB b\n"
+    );
+    let metadata: Value = serde_json::from_str(
+        &setup
+            .client
+            .get(&format!("{batch}export/metadata.json"))
+            .await
+            .body,
+    )
+    .expect("json");
+    assert_eq!(metadata["id"], 1);
+    assert_eq!(metadata["domain"], "en.wikipedia.org");
+    assert_eq!(metadata["creator"], "Creator");
+    assert_eq!(metadata["progress"]["succeeded"], 1);
+    assert_eq!(metadata["progress"]["failed"], 1);
+    assert_eq!(metadata["commands"][0]["outcome"]["kind"], "edited");
+    assert_eq!(metadata["commands"][1]["outcome"]["kind"], "page_missing");
+}
+
+#[tokio::test]
+async fn batch_list_paging_is_validated() {
+    let mut setup = setup().await;
+    for _ in 0..3 {
+        setup.create("Page|+Category:X").await;
+    }
+    let page = setup.client.get("/batch/?offset=1&limit=1").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("href=\"/batch/2/\""), "{}", page.body);
+    assert!(!page.body.contains("href=\"/batch/3/\""));
+    assert!(
+        page.body.contains("/batch/?offset=0&#38;limit=1"),
+        "newer link"
+    );
+    assert!(
+        page.body.contains("/batch/?offset=2&#38;limit=1"),
+        "older link"
+    );
+    for query in ["limit=0", "limit=501", "limit=x", "offset=-1", "offset=abc"] {
+        assert_eq!(
+            setup.client.get(&format!("/batch/?{query}")).await.status,
+            StatusCode::BAD_REQUEST,
+            "{query}"
+        );
+    }
+    assert_eq!(
+        setup.client.get("/batch/?limit=500").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        setup.client.get("/batch/99/").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        setup.client.get("/batch/abc/").await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn read_only_mode_refuses_changes_with_the_reason() {
+    let mut setup = setup_with(
+        &[(
+            "TOOL_READ_ONLY_REASON",
+            "database maintenance until 12:00 UTC",
+        )],
+        Store::Memory(MemoryStore::new()),
+    )
+    .await;
+    let form = setup.client.get("/").await;
+    assert!(
+        form.body
+            .contains("Read-only: database maintenance until 12:00 UTC")
+    );
+    let response = setup.create("Page|+Category:X").await;
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        response
+            .body
+            .contains("database maintenance until 12:00 UTC")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_outage_is_a_503_and_the_tool_recovers_without_restart() {
+    let database = test_support::test_database().await;
+    let proxy = test_support::TcpProxy::start(&database.server_address()).await;
+    let url = url_through(database.url(), &proxy.address().to_string());
+    let store = Store::MariaDb(MariaDbStore::connect_lazy(
+        MySqlConnectOptions::from_str(&url).expect("url"),
+    ));
+    let mut setup = setup_with(&[], store).await;
+    let batch = setup
+        .create("Page|+Category:X")
+        .await
+        .location()
+        .expect("created")
+        .to_owned();
+    assert_eq!(setup.client.get(&batch).await.status, StatusCode::OK);
+
+    proxy.cut();
+    let down = setup.client.get(&batch).await;
+    assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        down.body.contains("The database is unavailable right now"),
+        "{}",
+        down.body
+    );
+    assert_eq!(
+        setup.client.get("/batch/").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        setup.client.get("/healthz").await.status,
+        StatusCode::OK,
+        "the health check does not depend on it"
+    );
+
+    proxy.restore();
+    let up = setup.client.get(&batch).await;
+    assert_eq!(up.status, StatusCode::OK, "{}", up.body);
+    assert!(up.body.contains("Page#resolve_redirects=yes"));
+}
+
+/// `url` with its host and port replaced by `address`.
+fn url_through(url: &str, address: &str) -> String {
+    let mut parsed = url::Url::parse(url).expect("url");
+    let (host, port) = address.rsplit_once(':').expect("host:port");
+    parsed.set_host(Some(host)).expect("host");
+    parsed.set_port(port.parse().ok()).expect("port");
+    parsed.into()
+}
