@@ -9,10 +9,25 @@ default:
 run tool:
     cargo run -p {{ tool }}
 
+# The MariaDB image the database tests start when no TEST_MARIADB_URL is given: the official
+# image if your Docker can pull it (TEST_MARIADB_IMAGE=mariadb:10.6), else one built locally.
+export TEST_MARIADB_IMAGE := env("TEST_MARIADB_IMAGE", "toolforge-tests/mariadb:bookworm")
+
 # Every test of every crate, then the lint: the command CI runs.
-test:
+test: db-image
     cargo test --workspace --locked
     just lint
+
+# Builds the local MariaDB image for the database tests, if Docker is there and it is needed.
+db-image:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [[ -n "${TEST_MARIADB_URL:-}" ]] || ! docker version >/dev/null 2>&1; then exit 0; fi
+    if [[ "$TEST_MARIADB_IMAGE" == toolforge-tests/* ]]; then bash ci/build-mariadb-image.sh "$TEST_MARIADB_IMAGE"; fi
+
+# Only the database tests (store contract, outage and recovery), e.g. against TEST_MARIADB_URL.
+test-db: db-image
+    cargo test --locked -p quickcategories --test store_contract --test web
 
 # Formatting and clippy, warnings as errors.
 lint:

@@ -10,7 +10,8 @@
 #     fetch `/`, send SIGTERM and require exit status 0 within 5 seconds.
 #
 # Usage: ci/smoke.sh <tool>
-# Extra TOOL_* settings for the run can be given as SMOKE_ENV="TOOL_A=x TOOL_B=y".
+# Extra TOOL_* settings for the run can be given as SMOKE_ENV="TOOL_A=x TOOL_B=y", and the pages
+# that must answer 200 as SMOKE_PATHS="/ /batch/" (default "/").
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -57,7 +58,9 @@ env_args=("PORT=$port" "TOOL_SECRET_KEY=smoke-test-secret-key-$(date +%s%N)")
 for setting in ${SMOKE_ENV:-}; do
   env_args+=("$setting")
 done
-echo "environment: PORT=$port TOOL_SECRET_KEY=<random> ${SMOKE_ENV:-}"
+# Names only: values may be secrets.
+names=$(for setting in ${SMOKE_ENV:-}; do printf ' %s' "${setting%%=*}"; done)
+echo "environment: PORT=$port TOOL_SECRET_KEY${names}"
 (cd "$tree" && exec env -i "${env_args[@]}" setpriv --reuid="$uid" --regid="$uid" --clear-groups \
   /bin/sh -c "exec $command") &
 server_pid=$!
@@ -68,9 +71,11 @@ if ! healthy_ms=$(wait_healthy "$port" "$health_path" "$server_pid" 120); then
 fi
 echo "health check $health_path answered 200 after ${healthy_ms} ms, as UID $(ps -o uid= -p "$server_pid" | tr -d ' ') (no passwd entry, no HOME)"
 
-status=$(curl -s -o "$work/index.html" -w '%{http_code}' "http://127.0.0.1:$port/")
-[[ "$status" == 200 ]] || die "GET / answered $status"
-echo "GET / answered 200 ($(wc -c < "$work/index.html") bytes)"
+for path in ${SMOKE_PATHS:-/}; do
+  status=$(curl -s -o "$work/page.html" -w '%{http_code}' "http://127.0.0.1:$port$path")
+  [[ "$status" == 200 ]] || die "GET $path answered $status: $(head -c 2000 "$work/page.html")"
+  echo "GET $path answered 200 ($(wc -c < "$work/page.html") bytes)"
+done
 
 kill -TERM "$server_pid"
 stop_start=$(now_ms)
