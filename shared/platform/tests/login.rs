@@ -90,20 +90,6 @@ async fn wiki_with_user() -> FakeWiki {
     wiki
 }
 
-/// Logs in through the fake provider and returns where the tool sent the browser afterwards.
-async fn log_in(client: &mut TestClient, wiki: &FakeWiki, login_path: &str) -> String {
-    let start = client.get(login_path).await;
-    assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
-    let authorize_url = start
-        .location()
-        .expect("redirect to the provider")
-        .to_owned();
-    let callback = wiki.authorize(&authorize_url).await;
-    let done = client.get(&callback).await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    done.location().expect("redirect after login").to_owned()
-}
-
 #[tokio::test]
 async fn full_login_round_trip_with_state_and_pkce() {
     let wiki = wiki_with_user().await;
@@ -171,7 +157,7 @@ async fn full_login_round_trip_with_state_and_pkce() {
 async fn authenticated_api_requests_carry_the_bearer_token_and_user_agent() {
     let wiki = wiki_with_user().await;
     let mut client = app(&wiki, true).await;
-    log_in(&mut client, &wiki, "/login").await;
+    wiki.log_in(&mut client, "/login").await;
     assert_eq!(client.get("/whoami").await.body, "Example");
     let request = wiki
         .api_requests()
@@ -269,7 +255,7 @@ async fn expired_access_token_is_refreshed() {
     let wiki = wiki_with_user().await;
     wiki.set_token_lifetime(0);
     let mut client = app(&wiki, true).await;
-    log_in(&mut client, &wiki, "/login").await;
+    wiki.log_in(&mut client, "/login").await;
 
     assert_eq!(client.get("/whoami").await.body, "Example");
     let grants: Vec<String> = wiki
@@ -292,7 +278,7 @@ async fn failed_refresh_logs_the_user_out_with_a_message() {
     let wiki = wiki_with_user().await;
     wiki.set_token_lifetime(0);
     let mut client = app(&wiki, true).await;
-    log_in(&mut client, &wiki, "/login").await;
+    wiki.log_in(&mut client, "/login").await;
     wiki.revoke_refresh_tokens();
 
     let response = client.get("/me").await;
@@ -322,7 +308,9 @@ async fn login_required_page_redirects_to_login_and_back() {
     let response = client.get("/me?x=1").await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     assert_eq!(response.location(), Some("/login?return_to=%2Fme%3Fx%3D1"));
-    let after = log_in(&mut client, &wiki, response.location().expect("login")).await;
+    let after = wiki
+        .log_in(&mut client, response.location().expect("login"))
+        .await;
     assert_eq!(after, "/me?x=1");
 }
 
@@ -351,7 +339,7 @@ async fn open_redirects_are_refused() {
             "/login?{}",
             serde_urlencoded::to_string([("return_to", target)]).expect("encode")
         );
-        assert_eq!(log_in(&mut client, &wiki, &path).await, "/", "{target}");
+        assert_eq!(wiki.log_in(&mut client, &path).await, "/", "{target}");
     }
     assert_eq!(safe_return_path(Some("/diff/123/?a=b")), "/diff/123/?a=b");
     assert_eq!(safe_return_path(Some("/x\r\nSet-Cookie: a")), "/");
@@ -362,7 +350,7 @@ async fn open_redirects_are_refused() {
 async fn logout_needs_the_csrf_token() {
     let wiki = wiki_with_user().await;
     let mut client = app(&wiki, true).await;
-    log_in(&mut client, &wiki, "/login").await;
+    wiki.log_in(&mut client, "/login").await;
 
     let refused = client.post_form("/logout", &[]).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);

@@ -220,6 +220,22 @@ impl FakeWiki {
         format!("{}?{}", url.path(), url.query().unwrap_or_default())
     }
 
+    /// Logs `client` in through this provider: starts at `login_path` (e.g.
+    /// `/login?return_to=/x`), plays the browser at the provider, comes back to the callback, and
+    /// returns where the tool sent the browser after the login.
+    pub async fn log_in(&self, client: &mut crate::TestClient, login_path: &str) -> String {
+        let start = client.get(login_path).await;
+        assert_eq!(start.status.as_u16(), 303, "login start: {}", start.body);
+        let authorize_url = start
+            .location()
+            .expect("redirect to the provider")
+            .to_owned();
+        let callback = self.authorize(&authorize_url).await;
+        let done = client.get(&callback).await;
+        assert_eq!(done.status.as_u16(), 303, "login callback: {}", done.body);
+        done.location().expect("redirect after login").to_owned()
+    }
+
     /// Makes every access token handed out so far invalid (as after its hour is over).
     pub fn expire_access_tokens(&self) {
         self.state().access_tokens.clear();
@@ -397,7 +413,8 @@ async fn profile(State(state): State<Arc<Mutex<FakeState>>>, headers: HeaderMap)
     .into_response()
 }
 
-fn api_error(code: &str, text: &str) -> Value {
+/// An Action API error answer (`errorformat=plaintext`), for programmed handlers too.
+pub fn api_error(code: &str, text: &str) -> Value {
     json!({"errors": [{"code": code, "text": text, "module": "main"}], "docref": "fake"})
 }
 

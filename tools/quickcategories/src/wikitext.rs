@@ -138,7 +138,8 @@ fn scan(text: &str, namespace: &CategoryNamespace) -> Scan {
                 links.push(link);
                 continue;
             }
-            position = at + 2;
+            // `[[[Category:A]]` is a bracket and then a link: look again one byte further.
+            position = at + 1;
             continue;
         }
         position = at + 1;
@@ -414,6 +415,7 @@ mod tests {
             ("<nowiki/>[[Category:A]]", "-Category:A", "<nowiki/>"),
             // first-letter case rule
             ("[[Category:a]]", "+Category:A", "[[Category:a]]"),
+            ("[[[Category:A]]", "+Category:A", "[[[Category:A]]"),
             // an unclosed comment hides the rest of the page: add before it
             (
                 "Text\n<!-- unfinished",

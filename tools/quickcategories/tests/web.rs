@@ -11,7 +11,7 @@ use quickcategories::Settings;
 use quickcategories::store::{MariaDbStore, MemoryStore, Store};
 use serde_json::{Value, json};
 use sqlx::mysql::MySqlConnectOptions;
-use test_support::{ApiRequest, FakeUser, FakeWiki, TestClient, TestResponse};
+use test_support::{ApiRequest, FakeUser, FakeWiki, TestClient, TestResponse, api_error};
 
 const SECRET: &str = "quickcategories-test-secret-key-0123456789";
 
@@ -23,10 +23,6 @@ struct Wiki {
     protected: Arc<Mutex<Vec<String>>>,
     conflicts: Arc<Mutex<Vec<String>>>,
     revision: Arc<Mutex<u64>>,
-}
-
-fn api_error(code: &str, text: &str) -> Value {
-    json!({"errors": [{"code": code, "text": text, "module": "main"}]})
 }
 
 impl Wiki {
@@ -182,14 +178,6 @@ async fn app(env: &Env, store: Store) -> TestClient {
     TestClient::new(quickcategories::app(&platform, &config.tool, store))
 }
 
-async fn log_in(client: &mut TestClient, fake: &FakeWiki) {
-    let start = client.get("/login").await;
-    let callback = fake
-        .authorize(start.location().expect("to the provider"))
-        .await;
-    assert_eq!(client.get(&callback).await.status, StatusCode::SEE_OTHER);
-}
-
 async fn setup_with(extra: &[(&'static str, &str)], store: Store) -> Setup {
     let fake = FakeWiki::start().await;
     fake.add_user(FakeUser::new("Creator"));
@@ -197,7 +185,7 @@ async fn setup_with(extra: &[(&'static str, &str)], store: Store) -> Setup {
     let answering = wiki.clone();
     fake.on_api(move |request| answering.answer(request));
     let mut client = app(&env_for(&fake, extra), store).await;
-    log_in(&mut client, &fake).await;
+    fake.log_in(&mut client, "/login").await;
     Setup { fake, wiki, client }
 }
 
@@ -491,7 +479,7 @@ async fn only_the_creator_may_run_a_batch() {
         .client
         .post_form("/logout", &[("csrf_token", &token)])
         .await;
-    log_in(&mut setup.client, &setup.fake).await;
+    setup.fake.log_in(&mut setup.client, "/login").await;
     let page = setup.client.get(&batch).await;
     assert!(
         page.body.contains("Only Creator can run this batch"),

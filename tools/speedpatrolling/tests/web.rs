@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use platform::config::load_from;
 use serde_json::{Value, json};
 use speedpatrolling::Settings;
-use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient};
+use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient, api_error};
 
 const SECRET: &str = "speedpatrolling-test-secret-key-0123456789";
 
@@ -44,10 +44,6 @@ struct Wiki {
     babel: Arc<Mutex<Vec<&'static str>>>,
     patrol_error: Arc<Mutex<Option<(&'static str, &'static str)>>>,
     rollback_error: Arc<Mutex<Option<(&'static str, &'static str)>>>,
-}
-
-fn api_error(code: &str, text: &str) -> Value {
-    json!({"errors": [{"code": code, "text": text, "module": "main"}]})
 }
 
 impl Wiki {
@@ -183,12 +179,10 @@ async fn logged_in_as(user: FakeUser, edits: Vec<Edit>) -> Setup {
     let answering = wiki.clone();
     fake.on_api(move |request| answering.answer(request));
     let mut client = app(&fake).await;
-    let start = client.get("/login?return_to=/diff/").await;
-    let callback = fake
-        .authorize(start.location().expect("to the provider"))
-        .await;
-    let done = client.get(&callback).await;
-    assert_eq!(done.location(), Some("/diff/"));
+    assert_eq!(
+        fake.log_in(&mut client, "/login?return_to=/diff/").await,
+        "/diff/"
+    );
     Setup { fake, wiki, client }
 }
 
