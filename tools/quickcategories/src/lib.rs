@@ -47,6 +47,22 @@ pub fn store(settings: &Settings) -> Result<Store, sqlx::Error> {
     })
 }
 
+/// Applies the database migrations now, in the background, so that they are in place before the
+/// first request when the database is up; if it is not, the first request that needs it retries.
+pub fn migrate_in_background(store: &Store) {
+    if let Store::MariaDb(database) = store {
+        let database = database.clone();
+        tokio::spawn(async move {
+            match database.ready().await {
+                Ok(_) => tracing::info!("database schema is up to date"),
+                Err(error) => {
+                    tracing::warn!(%error, "migrations not applied yet; retried on first use")
+                }
+            }
+        });
+    }
+}
+
 /// The whole application: the tool's routes inside the platform's layers.
 pub fn app(platform: &Platform, settings: &Settings, store: Store) -> Router {
     let state = routes::AppState {

@@ -14,6 +14,7 @@ async fn main() -> anyhow::Result<()> {
     let config = platform::config::load::<quickcategories::Settings>()?;
     let platform = quickcategories::platform(&config)?;
     let store = quickcategories::store(&config.tool)?;
+    quickcategories::migrate_in_background(&store);
     let app = quickcategories::app(&platform, &config.tool, store);
     platform.serve(app).await?;
     Ok(())

@@ -381,3 +381,76 @@ impl BatchStore for MariaDbStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(text: &str) -> SecretString {
+        SecretString::from(text.to_owned())
+    }
+
+    #[test]
+    fn toolsdb_credentials_give_the_tools_database() {
+        let settings = DatabaseSettings {
+            host: default_host(),
+            ..DatabaseSettings::default()
+        };
+        let options = settings
+            .connect_options(Some("s12345"), Some(&secret("007")))
+            .expect("valid")
+            .expect("configured");
+        assert_eq!(options.get_host(), "tools.db.svc.wikimedia.cloud");
+        assert_eq!(options.get_port(), 3306);
+        assert_eq!(options.get_username(), "s12345");
+        assert_eq!(options.get_database(), Some("s12345__quickcategories"));
+    }
+
+    #[test]
+    fn the_database_name_and_url_can_be_overridden() {
+        let settings = DatabaseSettings {
+            host: default_host(),
+            name: Some("s12345__qc_test".to_owned()),
+            url: None,
+        };
+        let options = settings
+            .connect_options(Some("s12345"), Some(&secret("pw")))
+            .expect("valid")
+            .expect("configured");
+        assert_eq!(options.get_database(), Some("s12345__qc_test"));
+
+        let settings = DatabaseSettings {
+            url: Some(secret("mysql://me:pw@db.example:3307/mine")),
+            ..settings
+        };
+        let options = settings
+            .connect_options(Some("s12345"), Some(&secret("pw")))
+            .expect("valid")
+            .expect("configured");
+        assert_eq!(
+            (
+                options.get_host(),
+                options.get_port(),
+                options.get_database()
+            ),
+            ("db.example", 3307, Some("mine"))
+        );
+    }
+
+    #[test]
+    fn without_url_or_credentials_there_is_no_database() {
+        let settings = DatabaseSettings::default();
+        assert!(
+            settings
+                .connect_options(None, None)
+                .expect("valid")
+                .is_none()
+        );
+        assert!(
+            settings
+                .connect_options(Some("s12345"), None)
+                .expect("valid")
+                .is_none()
+        );
+    }
+}
