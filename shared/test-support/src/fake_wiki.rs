@@ -263,6 +263,16 @@ impl FakeWiki {
         self.state().requests.clone()
     }
 
+    /// The Action API requests received so far that carry all these parameters.
+    pub fn requests_with(&self, pairs: &[(&str, &str)]) -> Vec<ApiRequest> {
+        self.state()
+            .requests
+            .iter()
+            .filter(|r| r.has(pairs))
+            .cloned()
+            .collect()
+    }
+
     /// Parameters of every token-endpoint request (grant type, code, verifier…).
     pub fn token_requests(&self) -> Vec<BTreeMap<String, String>> {
         self.state().token_requests.clone()

@@ -113,11 +113,7 @@ struct Setup {
 
 impl Setup {
     fn requests(&self, pairs: &[(&str, &str)]) -> Vec<ApiRequest> {
-        self.fake
-            .api_requests()
-            .into_iter()
-            .filter(|r| r.has(pairs))
-            .collect()
+        self.fake.requests_with(pairs)
     }
 
     async fn token(&mut self) -> String {

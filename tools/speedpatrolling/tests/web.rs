@@ -138,11 +138,7 @@ struct Setup {
 impl Setup {
     /// Requests the fake got from the tool with these parameters.
     fn requests(&self, pairs: &[(&str, &str)]) -> Vec<ApiRequest> {
-        self.fake
-            .api_requests()
-            .into_iter()
-            .filter(|r| r.has(pairs))
-            .collect()
+        self.fake.requests_with(pairs)
     }
 
     async fn csrf_token(&mut self) -> String {
