@@ -7,6 +7,7 @@ use platform::ErrorPage;
 use serde_json::json;
 
 use super::{AppState, no_such_batch, parse_batch_id, store_error};
+use crate::command::Command;
 use crate::store::{Batch, BatchStore, CommandStatus};
 
 async fn load(state: &AppState, id: &str) -> Result<Batch, ErrorPage> {
@@ -33,18 +34,31 @@ fn text(body: String, filename: String) -> Response {
         .into_response()
 }
 
+/// One line per command of batch `id`, as a text file named after the batch and `kind`.
+async fn one_line_per_command(
+    state: &AppState,
+    id: &str,
+    kind: &str,
+    line: impl Fn(&Command) -> String,
+) -> Result<Response, ErrorPage> {
+    let batch = load(state, id).await?;
+    let body: String = batch
+        .commands
+        .iter()
+        .map(|c| format!("{}\n", line(&c.command)))
+        .collect();
+    Ok(text(
+        body,
+        format!("quickcategories-{}.{kind}.txt", batch.id),
+    ))
+}
+
 /// The commands in the batch language, one per line (pipe-separated), ready to paste again.
 pub(super) async fn tpsv(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ErrorPage> {
-    let batch = load(&state, &id).await?;
-    let body: String = batch
-        .commands
-        .iter()
-        .map(|c| format!("{}\n", c.command))
-        .collect();
-    Ok(text(body, format!("quickcategories-{}.tpsv.txt", batch.id)))
+    one_line_per_command(&state, &id, "tpsv", Command::to_string).await
 }
 
 /// The page titles, one per line.
@@ -52,16 +66,7 @@ pub(super) async fn titles(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ErrorPage> {
-    let batch = load(&state, &id).await?;
-    let body: String = batch
-        .commands
-        .iter()
-        .map(|c| format!("{}\n", c.command.page))
-        .collect();
-    Ok(text(
-        body,
-        format!("quickcategories-{}.titles.txt", batch.id),
-    ))
+    one_line_per_command(&state, &id, "titles", |command| command.page.clone()).await
 }
 
 pub(super) async fn metadata(
