@@ -33,6 +33,7 @@ pub struct Platform {
     pub(crate) shutdown_grace: Duration,
     oauth: OAuthConfig,
     login: Option<Arc<Login>>,
+    secret_key: Option<secrecy::SecretString>,
 }
 
 impl Platform {
@@ -64,6 +65,7 @@ impl Platform {
             shutdown_grace: Duration::from_secs(platform.shutdown_grace_seconds),
             oauth: platform.oauth.clone(),
             login: None,
+            secret_key: platform.secret_key.clone(),
         }
     }
 
@@ -91,12 +93,39 @@ impl Platform {
         Ok(self)
     }
 
+    /// Registers what happens with the separate authorizations the tool requests through
+    /// [`crate::login::Grants`] (e.g. storing them for a background process). Call after
+    /// [`Platform::with_login`].
+    pub fn with_grants<F, Fut>(mut self, handler: F) -> Self
+    where
+        F: Fn(crate::login::Grant) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = axum::response::Response> + Send + 'static,
+    {
+        if let Some(login) = &self.login {
+            self.login = Some(Arc::new(
+                login.with_grant_handler(login::grant_handler(handler)),
+            ));
+        }
+        self
+    }
+
+    /// The tool's secret key, for keys derived from it (sessions, sealed values); `None` in
+    /// local-development mode.
+    pub fn secret_key(&self) -> Option<&secrecy::SecretString> {
+        self.secret_key.as_ref()
+    }
+
     pub fn tool(&self) -> ToolInfo {
         self.site.tool
     }
 
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// The OAuth configuration (for a process that refreshes tokens outside a request).
+    pub fn oauth(&self) -> &OAuthConfig {
+        &self.oauth
     }
 
     pub fn user_agent(&self) -> &UserAgent {

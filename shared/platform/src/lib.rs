@@ -15,6 +15,7 @@ pub mod mediawiki;
 pub mod oauth;
 pub mod pages;
 pub mod serve;
+pub mod sealing;
 pub mod session;
 pub mod telemetry;
 pub mod user_agent;

@@ -6,7 +6,14 @@
 //!
 //! Tokens and identity live in the encrypted session cookie. Only the rights a tool asked for
 //! are kept (a sysop's full rights list alone would overflow the 4 KB cookie).
+//!
+//! A tool that acts for a user later, without the browser (a background run), asks for a
+//! separate [`Grant`] through [`Grants`]: a second authorization with its own tokens, handed to
+//! the tool's grant handler and never put in the session. Refreshing one chain of tokens
+//! revokes its predecessors at the wiki, so the browser session and the background process must
+//! not share one.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -16,6 +23,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use futures_util::future::BoxFuture;
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
@@ -37,11 +46,46 @@ pub const CALLBACK_PATH: &str = "/oauth/callback";
 pub const LOGOUT_PATH: &str = "/logout";
 
 /// Login as a tool configured it: the provider (if OAuth is configured) and the rights it needs.
-#[derive(Debug)]
 pub struct Login {
     provider: Option<OAuthProvider>,
     kept_rights: Vec<String>,
     user_agent: UserAgent,
+    grant_handler: Option<GrantHandler>,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login")
+            .field("provider", &self.provider)
+            .field("kept_rights", &self.kept_rights)
+            .field("grants", &self.grant_handler.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a tool does with a [`Grant`] the user just gave; its response goes to the browser.
+pub type GrantHandler = Arc<dyn Fn(Grant) -> BoxFuture<'static, Response> + Send + Sync>;
+
+/// A separate authorization the user gave for one purpose (see the module documentation).
+pub struct Grant {
+    /// What the tool asked it for, as given to [`Grants::request`].
+    pub purpose: String,
+    /// Who authorized, from a profile read just now (so groups and blocks are current).
+    pub identity: Identity,
+    pub access_token: SecretString,
+    pub refresh_token: Option<SecretString>,
+    /// When the access token expires, Unix seconds.
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for Grant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Grant")
+            .field("purpose", &self.purpose)
+            .field("identity", &self.identity)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Login {
@@ -54,6 +98,17 @@ impl Login {
             provider,
             kept_rights: kept_rights.iter().map(|&r| r.to_owned()).collect(),
             user_agent,
+            grant_handler: None,
+        }
+    }
+
+    /// The same login, with `handler` receiving the grants the tool requests.
+    pub(crate) fn with_grant_handler(&self, handler: GrantHandler) -> Self {
+        Self {
+            provider: self.provider.clone(),
+            kept_rights: self.kept_rights.clone(),
+            user_agent: self.user_agent.clone(),
+            grant_handler: Some(handler),
         }
     }
 
@@ -99,6 +154,9 @@ struct PendingLogin {
     state: String,
     pkce_verifier: String,
     return_to: String,
+    /// Set when this is a grant request rather than a login: the grant's purpose.
+    #[serde(default)]
+    grant: Option<String>,
 }
 
 fn now() -> i64 {
@@ -164,6 +222,7 @@ async fn start_login(
             state: request.state,
             pkce_verifier: request.pkce_verifier,
             return_to: safe_return_path(query.return_to.as_deref()),
+            grant: None,
         },
     );
     Ok(Redirect::to(&request.url).into_response())
@@ -237,6 +296,9 @@ async fn callback(
                 "The wiki did not say who you are. Nothing was stored; please try again.",
             )
         })?;
+    if let Some(purpose) = pending.grant {
+        return granted(&login, &session, purpose, profile, tokens).await;
+    }
     let stored = StoredLogin {
         identity: identity(profile, &login.kept_rights),
         expires_at: expires_at(&tokens),
@@ -248,6 +310,101 @@ async fn callback(
     // A token an attacker may have seen before login is worthless after it.
     session.rotate_csrf_token();
     Ok(Redirect::to(&pending.return_to).into_response())
+}
+
+/// The end of a grant request: the same account as the session's login must have authorized.
+async fn granted(
+    login: &Login,
+    session: &Session,
+    purpose: String,
+    profile: Profile,
+    tokens: Tokens,
+) -> Result<Response, ErrorPage> {
+    let Some(handler) = &login.grant_handler else {
+        return Err(ErrorPage::bad_request(
+            "This tool does not ask for separate authorizations. Nothing was stored.",
+        ));
+    };
+    let logged_in: Option<StoredLogin> = session.get(LOGIN_KEY);
+    let Some(logged_in) = logged_in else {
+        return Err(ErrorPage::bad_request(
+            "You are no longer logged in here, so the authorization was not used. Nothing was stored; please log in and try again.",
+        ));
+    };
+    if logged_in.identity.sub != profile.sub {
+        return Err(ErrorPage::bad_request(format!(
+            "You authorized as {}, but {} is logged in here. Nothing was stored; please authorize with the account you are logged in with.",
+            profile.username, logged_in.identity.username
+        )));
+    }
+    let grant = Grant {
+        purpose,
+        identity: identity(profile, &login.kept_rights),
+        expires_at: expires_at(&tokens),
+        access_token: SecretString::from(tokens.access_token),
+        refresh_token: tokens.refresh_token.map(SecretString::from),
+    };
+    tracing::info!(user = %grant.identity.username, purpose = %grant.purpose, "separate authorization granted");
+    Ok(handler(grant).await)
+}
+
+/// Requests [`Grant`]s: an extractor for handlers of tools that registered a grant handler
+/// with [`crate::Platform::with_grants`].
+#[derive(Debug, Clone)]
+pub struct Grants {
+    login: Arc<Login>,
+    session: Session,
+}
+
+impl Grants {
+    /// Sends the browser to the wiki to authorize `purpose` separately; the wiki sends it back
+    /// to the callback, which hands the [`Grant`] to the tool's handler.
+    pub fn request(&self, purpose: &str) -> Result<Response, ErrorPage> {
+        let provider = self.login.provider.as_ref().ok_or_else(not_configured)?;
+        if self.login.grant_handler.is_none() {
+            return Err(ErrorPage::internal(
+                "grants requested but no grant handler registered",
+            ));
+        }
+        let request = provider.authorization_request();
+        self.session.insert(
+            PENDING_KEY,
+            &PendingLogin {
+                state: request.state,
+                pkce_verifier: request.pkce_verifier,
+                return_to: "/".to_owned(),
+                grant: Some(purpose.to_owned()),
+            },
+        );
+        Ok(Redirect::to(&request.url).into_response())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Grants {
+    type Rejection = ErrorPage;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let login = parts
+            .extensions
+            .get::<Arc<Login>>()
+            .cloned()
+            .ok_or_else(not_configured)?;
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| ErrorPage::internal("no session layer"))?;
+        Ok(Self { login, session })
+    }
+}
+
+/// Wraps a grant handler written as an async function.
+pub(crate) fn grant_handler<F, Fut>(handler: F) -> GrantHandler
+where
+    F: Fn(Grant) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response> + Send + 'static,
+{
+    Arc::new(move |grant| Box::pin(handler(grant)))
 }
 
 fn identity(profile: Profile, kept_rights: &[String]) -> Identity {

@@ -45,8 +45,12 @@ pub enum OAuthError {
     BadUrl(String),
     #[error("could not build the HTTP client: {0}")]
     HttpClient(String),
+    /// The wiki answered and refused (bad code, refresh token revoked or expired).
     #[error("the wiki did not accept the authorization: {0}")]
     TokenRequest(String),
+    /// The token endpoint could not be reached or gave no usable answer; worth trying again.
+    #[error("the wiki's token endpoint could not be reached: {0}")]
+    TokenEndpoint(String),
     #[error("the wiki did not give the user's profile: {0}")]
     Profile(String),
 }
@@ -166,7 +170,7 @@ impl OAuthProvider {
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
             .request_async(&self.http)
             .await
-            .map_err(|error| OAuthError::TokenRequest(error.to_string()))?;
+            .map_err(token_error)?;
         Ok(tokens(&response))
     }
 
@@ -176,7 +180,7 @@ impl OAuthProvider {
             .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
             .request_async(&self.http)
             .await
-            .map_err(|error| OAuthError::TokenRequest(error.to_string()))?;
+            .map_err(token_error)?;
         Ok(tokens(&response))
     }
 
@@ -193,6 +197,20 @@ impl OAuthProvider {
             .json::<Profile>()
             .await
             .map_err(|error| OAuthError::Profile(error.to_string()))
+    }
+}
+
+/// A refusal by the wiki, or a failure to talk to it.
+fn token_error<RE, T>(error: oauth2::RequestTokenError<RE, T>) -> OAuthError
+where
+    RE: std::error::Error + 'static,
+    T: oauth2::ErrorResponse + 'static,
+{
+    match error {
+        oauth2::RequestTokenError::ServerResponse(response) => {
+            OAuthError::TokenRequest(response.to_string())
+        }
+        other => OAuthError::TokenEndpoint(other.to_string()),
     }
 }
 

@@ -59,7 +59,7 @@ impl Platform {
 }
 
 /// Waits for SIGTERM (Kubernetes stopping the pod) or SIGINT (Ctrl-C locally).
-async fn shutdown_signal() -> &'static str {
+pub async fn shutdown_signal() -> &'static str {
     use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = match signal(SignalKind::terminate()) {
         Ok(stream) => stream,

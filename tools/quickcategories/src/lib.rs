@@ -4,6 +4,8 @@ pub mod cli;
 pub mod command;
 pub mod domain;
 pub mod execute;
+pub mod processes;
+pub mod runner;
 mod routes;
 mod settings;
 pub mod siteinfo;
@@ -14,7 +16,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use platform::config::Config;
-use platform::oauth::OAuthError;
+use platform::oauth::{OAuthError, OAuthProvider};
+use platform::sealing::SealingKey;
 use platform::{Platform, tool_info};
 
 pub use settings::Settings;
@@ -63,13 +66,58 @@ pub fn migrate_in_background(store: &Store) {
     }
 }
 
+/// What background runs' tokens are sealed with (`platform::sealing`, with this purpose).
+const SEALING_PURPOSE: &str = "quickcategories background-run tokens";
+
+/// The key background runs' tokens are sealed with: derived from the secret key, so the web
+/// service and the runner share it. Without a secret key (local development) an in-memory
+/// store gets a key for this process only (its runner is in the same process); a database
+/// gets none, so background runs are refused with the reason.
+pub fn sealing_key(platform: &Platform, store: &Store) -> Option<SealingKey> {
+    match (platform.secret_key(), store) {
+        (Some(secret), _) => Some(SealingKey::derive(secret, SEALING_PURPOSE)),
+        (None, Store::Memory(_)) => Some(SealingKey::ephemeral()),
+        (None, Store::MariaDb(_)) => None,
+    }
+}
+
 /// The whole application: the tool's routes inside the platform's layers.
-pub fn app(platform: &Platform, settings: &Settings, store: Store) -> Router {
+pub fn app(
+    platform: &Platform,
+    settings: &Settings,
+    store: Store,
+    sealing: Option<SealingKey>,
+) -> Router {
     let state = routes::AppState {
         store,
         settings: Arc::new(settings.clone()),
         siteinfo: siteinfo::SiteinfoCache::default(),
         user_agent: platform.user_agent().clone(),
+        sealing,
     };
+    let grant_state = state.clone();
+    let platform = platform.clone().with_grants(move |grant| {
+        routes::background::granted(grant_state.clone(), grant)
+    });
     platform.router(routes::router(state))
+}
+
+/// The background runner, acting with tokens sealed with `sealing`.
+pub fn runner(
+    platform: &Platform,
+    settings: &Settings,
+    store: Store,
+    sealing: SealingKey,
+) -> Result<runner::Runner, OAuthError> {
+    let provider = OAuthProvider::from_config(platform.oauth(), platform.user_agent())?;
+    if provider.is_none() {
+        tracing::warn!("no OAuth consumer configured: expired tokens of background runs cannot be renewed");
+    }
+    Ok(runner::Runner::new(
+        store,
+        Arc::new(settings.clone()),
+        platform.user_agent().clone(),
+        sealing,
+        provider,
+    ))
 }

@@ -24,6 +24,39 @@ pub struct Settings {
     /// Where a wiki's Action API is, `{domain}` replaced (`TOOL_API_URL_TEMPLATE`).
     #[serde(default = "default_api_url_template")]
     pub api_url_template: String,
+    /// `[runner]`: the background runner (`TOOL_RUNNER__*`).
+    #[serde(default)]
+    pub runner: RunnerSettings,
+}
+
+/// `[runner]` / `TOOL_RUNNER__*`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RunnerSettings {
+    /// The file the runner touches on every turn and `check-runner` removes
+    /// (`TOOL_RUNNER__LIVENESS_FILE`).
+    #[serde(default = "default_liveness_file")]
+    pub liveness_file: String,
+    /// How long the runner sleeps when there is nothing to do (`TOOL_RUNNER__IDLE_SECONDS`).
+    #[serde(default = "default_idle_seconds")]
+    pub idle_seconds: u64,
+}
+
+impl Default for RunnerSettings {
+    fn default() -> Self {
+        Self {
+            liveness_file: default_liveness_file(),
+            idle_seconds: default_idle_seconds(),
+        }
+    }
+}
+
+fn default_liveness_file() -> String {
+    // The container has no HOME and no NFS; /tmp is its own.
+    "/tmp/quickcategories-runner.alive".to_owned()
+}
+
+fn default_idle_seconds() -> u64 {
+    5
 }
 
 impl Default for Settings {
@@ -35,6 +68,7 @@ impl Default for Settings {
             read_only_reason: None,
             slice_size: default_slice_size(),
             api_url_template: default_api_url_template(),
+            runner: RunnerSettings::default(),
         }
     }
 }

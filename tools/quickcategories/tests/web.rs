@@ -1,198 +1,21 @@
 //! QuickCategories end to end through its router: logged in at the fake wiki, which holds pages
 //! and applies edits, with batches in memory or (for the outage test) in MariaDB.
 
-use std::collections::HashMap;
+mod common;
+
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
-use platform::config::load_from;
-use quickcategories::Settings;
+use common::{Tool, env_for, setup, setup_with, url_through};
 use quickcategories::store::{MariaDbStore, MemoryStore, Store};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::mysql::MySqlConnectOptions;
-use test_support::{ApiRequest, FakeUser, FakeWiki, TestClient, TestResponse, api_error};
-
-const SECRET: &str = "quickcategories-test-secret-key-0123456789";
-
-/// The fake wiki's pages, and what it does on the next edits.
-#[derive(Clone, Default)]
-struct Wiki {
-    pages: Arc<Mutex<HashMap<String, String>>>,
-    redirects: Arc<Mutex<HashMap<String, String>>>,
-    protected: Arc<Mutex<Vec<String>>>,
-    conflicts: Arc<Mutex<Vec<String>>>,
-    revision: Arc<Mutex<u64>>,
-}
-
-impl Wiki {
-    fn page(&self, title: &str) -> Option<String> {
-        self.pages.lock().expect("lock").get(title).cloned()
-    }
-
-    fn set(&self, title: &str, text: &str) {
-        self.pages
-            .lock()
-            .expect("lock")
-            .insert(title.to_owned(), text.to_owned());
-    }
-
-    fn answer(&self, request: &ApiRequest) -> Option<Value> {
-        if request.has(&[("meta", "siteinfo")]) {
-            return Some(json!({"query": {
-                "namespaces": {"14": {"id": 14, "case": "first-letter", "name": "Category", "canonical": "Category"}},
-                "namespacealiases": [{"id": 14, "alias": "Cat"}],
-            }}));
-        }
-        if request.has(&[("prop", "revisions"), ("rvslots", "main")]) {
-            let asked = request.param("titles")?.to_owned();
-            // A title the parser accepts but the wiki does not (nothing after the namespace).
-            if asked.ends_with(':') {
-                return Some(
-                    json!({"query": {"pages": [{"title": asked, "invalidreason": "bad", "invalid": true}]}}),
-                );
-            }
-            let title = match (
-                request.param("redirects"),
-                self.redirects.lock().expect("lock").get(&asked),
-            ) {
-                (Some("1"), Some(target)) => target.clone(),
-                _ => asked,
-            };
-            let page = match self.page(&title) {
-                Some(text) => json!({"pageid": 1, "ns": 0, "title": title, "revisions": [{
-                    "timestamp": "2026-01-01T00:00:00Z",
-                    "slots": {"main": {"contentmodel": "wikitext", "content": text}},
-                }]}),
-                None => json!({"ns": 0, "title": title, "missing": true}),
-            };
-            return Some(
-                json!({"curtimestamp": "2026-11-28T00:00:00Z", "query": {"pages": [page]}}),
-            );
-        }
-        if request.has(&[("action", "edit")]) {
-            let title = request.param("title")?.to_owned();
-            if self.protected.lock().expect("lock").contains(&title) {
-                return Some(api_error(
-                    "protectedpage",
-                    "This page has been protected to prevent editing.",
-                ));
-            }
-            if self.conflicts.lock().expect("lock").contains(&title) {
-                return Some(api_error("editconflict", "Edit conflict."));
-            }
-            let exists = self.page(&title).is_some();
-            if request.param("nocreate") == Some("1") && !exists {
-                return Some(api_error(
-                    "missingtitle",
-                    "The page you specified doesn't exist.",
-                ));
-            }
-            if request.param("createonly") == Some("1") && exists {
-                return Some(api_error(
-                    "articleexists",
-                    "The article you tried to create has been created already.",
-                ));
-            }
-            self.set(&title, request.param("text")?);
-            let mut revision = self.revision.lock().expect("lock");
-            *revision += 1;
-            return Some(
-                json!({"edit": {"result": "Success", "title": title, "newrevid": 1000 + *revision}}),
-            );
-        }
-        None
-    }
-}
-
-struct Setup {
-    fake: FakeWiki,
-    wiki: Wiki,
-    client: TestClient,
-}
-
-impl Setup {
-    fn requests(&self, pairs: &[(&str, &str)]) -> Vec<ApiRequest> {
-        self.fake.requests_with(pairs)
-    }
-
-    async fn token(&mut self) -> String {
-        self.client.get("/").await.csrf_token().expect("form token")
-    }
-
-    async fn create(&mut self, commands: &str) -> TestResponse {
-        let token = self.token().await;
-        self.client
-            .post_form(
-                "/",
-                &[
-                    ("csrf_token", &token),
-                    ("domain", "en.wikipedia.org"),
-                    ("title", "Test batch"),
-                    ("commands", commands),
-                    ("resolve_redirects", "yes"),
-                ],
-            )
-            .await
-    }
-
-    async fn run_slice(&mut self, batch: &str) -> TestResponse {
-        let token = self.token().await;
-        self.client
-            .post_form(&format!("{batch}run_slice"), &[("csrf_token", &token)])
-            .await
-    }
-}
-
-fn env_for(fake: &FakeWiki, extra: &[(&'static str, &str)]) -> Env {
-    let mut env: Vec<(String, String)> = vec![
-        ("TOOL_SECRET_KEY".into(), SECRET.into()),
-        ("TOOL_API_URL_TEMPLATE".into(), fake.api_url()),
-        ("TOOL_SLICE_SIZE".into(), "10".into()),
-    ];
-    env.extend(fake.oauth_env().into_iter().map(|(k, v)| (k.to_owned(), v)));
-    env.extend(
-        extra
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-    );
-    Env(env)
-}
-
-/// The environment a test runs the tool with.
-struct Env(Vec<(String, String)>);
-
-async fn app(env: &Env, store: Store) -> TestClient {
-    let pairs: Vec<(&str, &str)> = env
-        .0
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let config =
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), &pairs[..]).expect("config");
-    let platform = quickcategories::platform(&config).expect("platform");
-    TestClient::new(quickcategories::app(&platform, &config.tool, store))
-}
-
-async fn setup_with(extra: &[(&'static str, &str)], store: Store) -> Setup {
-    let fake = FakeWiki::start().await;
-    fake.add_user(FakeUser::new("Creator"));
-    let wiki = Wiki::default();
-    let answering = wiki.clone();
-    fake.on_api(move |request| answering.answer(request));
-    let mut client = app(&env_for(&fake, extra), store).await;
-    fake.log_in(&mut client, "/login").await;
-    Setup { fake, wiki, client }
-}
-
-async fn setup() -> Setup {
-    setup_with(&[], Store::Memory(MemoryStore::new())).await
-}
+use test_support::{FakeUser, FakeWiki};
 
 #[tokio::test]
 async fn form_explains_the_syntax_and_asks_to_log_in() {
     let fake = FakeWiki::start().await;
-    let mut client = app(&env_for(&fake, &[]), Store::Memory(MemoryStore::new())).await;
+    let mut client = Tool::new(&env_for(&fake, &[]), Store::Memory(MemoryStore::new())).client();
     let page = client.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("+Category:X###key"));
@@ -490,7 +313,7 @@ async fn only_the_creator_may_run_a_batch() {
 #[tokio::test]
 async fn anonymous_posts_are_refused_without_losing_anything() {
     let fake = FakeWiki::start().await;
-    let mut client = app(&env_for(&fake, &[]), Store::Memory(MemoryStore::new())).await;
+    let mut client = Tool::new(&env_for(&fake, &[]), Store::Memory(MemoryStore::new())).client();
     let token = client.get("/").await.csrf_token().expect("token");
     let response = client
         .post_form(
@@ -692,11 +515,3 @@ async fn database_outage_is_a_503_and_the_tool_recovers_without_restart() {
     assert!(up.body.contains("Page#resolve_redirects=yes"));
 }
 
-/// `url` with its host and port replaced by `address`.
-fn url_through(url: &str, address: &str) -> String {
-    let mut parsed = url::Url::parse(url).expect("url");
-    let (host, port) = address.rsplit_once(':').expect("host:port");
-    parsed.set_host(Some(host)).expect("host");
-    parsed.set_port(port.parse().ok()).expect("port");
-    parsed.into()
-}

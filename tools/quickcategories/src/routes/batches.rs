@@ -12,7 +12,10 @@ use serde::Deserialize;
 
 use super::{AppState, format_time, no_such_batch, parse_batch_id, store_error};
 use crate::execute;
-use crate::store::{Batch, BatchStore, BatchSummary, CommandStatus, Outcome, Progress};
+use crate::store::{
+    BackgroundRun, Batch, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome, Progress,
+    now,
+};
 
 pub const MAX_LIMIT: u64 = 500;
 const DEFAULT_LIMIT: u64 = 50;
@@ -152,6 +155,39 @@ fn describe(
     }
 }
 
+/// The active background run as the batch page shows it.
+pub(super) struct ActiveRun {
+    started_by: String,
+    started: String,
+    /// Why and until when the batch waits, if it does.
+    waiting: Option<String>,
+}
+
+/// One line of the background history.
+pub(super) struct RunRow {
+    started_by: String,
+    started: String,
+    /// How it ended; empty while it runs.
+    ended: String,
+}
+
+fn run_row(run: &BackgroundRun) -> RunRow {
+    RunRow {
+        started_by: run.started_by.clone(),
+        started: format_time(run.started_at),
+        ended: match &run.stopped {
+            None => String::new(),
+            Some(stop) => match &stop.by {
+                Some(by) => format!("stopped by {by} on {}", format_time(stop.at)),
+                None => format!("ended on {}: {}", format_time(stop.at), stop.reason),
+            },
+        },
+    }
+}
+
+/// Seconds between reloads of the page of a batch running in the background.
+const REFRESH_SECONDS: u32 = 10;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "batch.html")]
 pub(super) struct BatchPage {
@@ -166,6 +202,13 @@ pub(super) struct BatchPage {
     can_run: bool,
     is_creator: bool,
     read_only: Option<String>,
+    active_run: Option<ActiveRun>,
+    history: Vec<RunRow>,
+    /// Why the last run ended, when the runner ended it early (blocked, authorization revoked).
+    stopped_early: Option<String>,
+    can_start: bool,
+    logged_in: bool,
+    refresh_seconds: u32,
 }
 
 pub(super) async fn show(
@@ -201,6 +244,29 @@ pub(super) async fn show(
             }
         })
         .collect();
+    let active_run = batch.active_run().map(|run| ActiveRun {
+        started_by: run.started_by.clone(),
+        started: format_time(run.started_at),
+        waiting: run
+            .suspended
+            .as_ref()
+            .filter(|suspension| suspension.until > now())
+            .map(|suspension| {
+                format!(
+                    "waiting until {}: {}",
+                    format_time(suspension.until),
+                    suspension.reason
+                )
+            }),
+    });
+    let stopped_early = batch
+        .background
+        .last()
+        .and_then(|run| run.stopped.as_ref())
+        .filter(|stop| stop.by.is_none() && stop.reason != FINISHED)
+        .map(|stop| stop.reason.clone());
+    let writable = state.settings.read_only().is_none();
+    let idle = active_run.is_none() && progress.planned > 0 && writable;
     Ok(BatchPage {
         page,
         id,
@@ -208,11 +274,17 @@ pub(super) async fn show(
         title: batch.title,
         creator: batch.creator.name,
         created: format_time(batch.created_at),
-        can_run: is_creator && progress.planned > 0 && state.settings.read_only().is_none(),
+        can_run: is_creator && idle,
+        can_start: is_creator && idle && state.sealing.is_some(),
         progress,
         rows,
         is_creator,
         read_only: state.settings.read_only().map(str::to_owned),
+        history: batch.background.iter().rev().map(run_row).collect(),
+        active_run,
+        stopped_early,
+        logged_in: user.is_some(),
+        refresh_seconds: REFRESH_SECONDS,
     })
 }
 
@@ -239,6 +311,14 @@ pub(super) async fn run_slice(
                 batch.creator.name
             ),
         ));
+    }
+    if batch.active_run().is_some() {
+        return Err(ErrorPage::new(
+            StatusCode::CONFLICT,
+            "Running in the background",
+            "This batch is running in the background; stop that first to run it step by step.",
+        )
+        .with_link(format!("/batch/{id}/"), "Back to the batch"));
     }
     let options = ClientOptions {
         // Bots and batch tools are asked to back off when replicas lag.

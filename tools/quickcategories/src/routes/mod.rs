@@ -1,5 +1,6 @@
 //! QuickCategories' pages.
 
+pub(crate) mod background;
 mod batches;
 mod export;
 mod new_batch;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use platform::mediawiki::{ClientOptions, MediaWiki};
+use platform::sealing::SealingKey;
 use platform::{ErrorPage, UserAgent};
 
 use crate::settings::Settings;
@@ -22,6 +24,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub siteinfo: SiteinfoCache,
     pub user_agent: UserAgent,
+    /// Seals background runs' tokens; `None` when background runs are not possible.
+    pub sealing: Option<SealingKey>,
 }
 
 impl AppState {
@@ -56,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .route("/batch/", get(batches::list))
         .route("/batch/{id}/", get(batches::show))
         .route("/batch/{id}/run_slice", post(batches::run_slice))
+        .route("/batch/{id}/start_background", post(background::start))
+        .route("/batch/{id}/stop_background", post(background::stop))
         .route("/batch/{id}/export/tpsv.txt", get(export::tpsv))
         .route("/batch/{id}/export/titles.txt", get(export::titles))
         .route("/batch/{id}/export/metadata.json", get(export::metadata))

@@ -16,8 +16,10 @@ use sqlx::{Connection, Row};
 use tokio::sync::OnceCell;
 
 use super::{
-    Batch, BatchId, BatchStore, BatchSummary, CommandId, CommandStatus, Creator, NewBatch, Outcome,
-    Progress, StoreError, StoredCommand, now,
+    BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, Claim, CommandId, CommandStatus,
+    Creator, FINISHED, NewBatch, Outcome, Progress, RUNNER_TIMEOUT_SECONDS, RunId, RunStop,
+    SealedCredentials, StoreError, StoredCommand, Suspension, WEB_CLAIM_TIMEOUT_SECONDS, now,
+    now_ms,
 };
 use crate::command::Command;
 
@@ -161,6 +163,58 @@ fn stored_command(row: &sqlx::mysql::MySqlRow) -> Result<StoredCommand, StoreErr
     })
 }
 
+fn background_run(row: &sqlx::mysql::MySqlRow) -> Result<BackgroundRun, StoreError> {
+    let stopped_at: Option<i64> = row.try_get("stopped_at").map_err(corrupt)?;
+    let suspended_until: i64 = row.try_get("suspended_until").map_err(corrupt)?;
+    let suspend_reason: Option<String> = row.try_get("suspend_reason").map_err(corrupt)?;
+    Ok(BackgroundRun {
+        id: row.try_get("run_id").map_err(corrupt)?,
+        started_at: row.try_get("started_at").map_err(corrupt)?,
+        started_by: row.try_get("started_by_name").map_err(corrupt)?,
+        stopped: match stopped_at {
+            Some(at) => Some(RunStop {
+                at,
+                by: row.try_get("stopped_by_name").map_err(corrupt)?,
+                reason: row
+                    .try_get::<Option<String>, _>("stop_reason")
+                    .map_err(corrupt)?
+                    .unwrap_or_default(),
+            }),
+            None => None,
+        },
+        suspended: match (stopped_at, suspend_reason) {
+            (None, Some(reason)) if suspended_until > 0 => Some(Suspension {
+                until: suspended_until,
+                reason,
+            }),
+            _ => None,
+        },
+    })
+}
+
+/// Stops a run (if active) and deletes its tokens; `extra` narrows the condition.
+async fn stop_where(
+    pool: &MySqlPool,
+    run: RunId,
+    by: Option<&str>,
+    reason: &str,
+    extra: &str,
+) -> Result<bool, StoreError> {
+    let result = sqlx::query(&format!(
+        "UPDATE background_run r SET active_batch_id = NULL, stopped_at = ?, stopped_by_name = ?, \
+         stop_reason = ?, access_token = NULL, refresh_token = NULL, refresh_locked_until = 0 \
+         WHERE r.run_id = ? AND r.stopped_at IS NULL {extra}"
+    ))
+    .bind(now())
+    .bind(by)
+    .bind(reason)
+    .bind(run)
+    .execute(pool)
+    .await
+    .map_err(unavailable)?;
+    Ok(result.rows_affected() == 1)
+}
+
 impl BatchStore for MariaDbStore {
     async fn create_batch(&self, batch: NewBatch) -> Result<BatchId, StoreError> {
         let pool = self.ready().await?;
@@ -227,6 +281,17 @@ impl BatchStore for MariaDbStore {
         .iter()
         .map(stored_command)
         .collect::<Result<Vec<_>, _>>()?;
+        let background = sqlx::query(
+            "SELECT run_id, started_at, started_by_name, stopped_at, stopped_by_name, stop_reason, \
+             suspended_until, suspend_reason FROM background_run WHERE batch_id = ? ORDER BY run_id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .map_err(unavailable)?
+        .iter()
+        .map(background_run)
+        .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(Batch {
             id: row.try_get("batch_id").map_err(corrupt)?,
             domain: row.try_get("domain").map_err(corrupt)?,
@@ -238,6 +303,7 @@ impl BatchStore for MariaDbStore {
             created_at: row.try_get("created_at").map_err(corrupt)?,
             updated_at: row.try_get("updated_at").map_err(corrupt)?,
             commands,
+            background,
         }))
     }
 
@@ -330,8 +396,10 @@ impl BatchStore for MariaDbStore {
             .collect::<Result<Vec<_>, _>>()?;
         if !taken.is_empty() {
             let mut update = sqlx::QueryBuilder::new(
-                "UPDATE command SET status = 'pending' WHERE command_id IN (",
+                "UPDATE command SET status = 'pending', claimed_by = NULL, claimed_at = ",
             );
+            update.push_bind(now());
+            update.push(" WHERE command_id IN (");
             let mut separated = update.separated(", ");
             for command in &taken {
                 separated.push_bind(command.id);
@@ -364,7 +432,7 @@ impl BatchStore for MariaDbStore {
         let pool = self.ready().await?;
         let json = serde_json::to_string(outcome).map_err(corrupt)?;
         let mut transaction = pool.begin().await.map_err(unavailable)?;
-        sqlx::query("UPDATE command SET status = 'done', outcome_kind = ?, outcome = ? WHERE command_id = ?")
+        sqlx::query("UPDATE command SET status = 'done', outcome_kind = ?, outcome = ?, claimed_by = NULL, claimed_at = NULL WHERE command_id = ?")
             .bind(outcome.kind())
             .bind(&json)
             .bind(command)
@@ -378,6 +446,249 @@ impl BatchStore for MariaDbStore {
             .await
             .map_err(unavailable)?;
         transaction.commit().await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn start_background(
+        &self,
+        batch: BatchId,
+        starter: &Creator,
+        credentials: &SealedCredentials,
+    ) -> Result<Option<RunId>, StoreError> {
+        let pool = self.ready().await?;
+        let result = sqlx::query(
+            "INSERT INTO background_run (batch_id, started_at, started_by_name, started_by_sub, \
+             active_batch_id, access_token, refresh_token, access_expires_at) \
+             SELECT batch_id, ?, ?, ?, batch_id, ?, ?, ? FROM batch WHERE batch_id = ?",
+        )
+        .bind(now())
+        .bind(&starter.name)
+        .bind(&starter.sub)
+        .bind(&credentials.access_token)
+        .bind(&credentials.refresh_token)
+        .bind(credentials.access_expires_at)
+        .bind(batch)
+        .execute(pool)
+        .await;
+        match result {
+            Ok(done) if done.rows_affected() == 1 => Ok(Some(done.last_insert_id())),
+            Ok(_) => Ok(None),
+            // The unique key on active_batch_id: a run is active already.
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(None),
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+
+    async fn stop_run(&self, run: RunId, by: Option<&str>, reason: &str) -> Result<bool, StoreError> {
+        let pool = self.ready().await?;
+        stop_where(pool, run, by, reason, "").await
+    }
+
+    async fn end_run_if_done(&self, run: RunId) -> Result<bool, StoreError> {
+        let pool = self.ready().await?;
+        stop_where(
+            pool,
+            run,
+            None,
+            FINISHED,
+            "AND NOT EXISTS (SELECT 1 FROM command c WHERE c.batch_id = r.batch_id \
+             AND c.status IN ('planned', 'pending'))",
+        )
+        .await
+    }
+
+    async fn suspend_run(&self, run: RunId, until: i64, reason: &str) -> Result<(), StoreError> {
+        let pool = self.ready().await?;
+        sqlx::query(
+            "UPDATE background_run SET suspended_until = ?, suspend_reason = ? \
+             WHERE run_id = ? AND stopped_at IS NULL",
+        )
+        .bind(until)
+        .bind(reason)
+        .bind(run)
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn heartbeat(&self, runner: &str) -> Result<u64, StoreError> {
+        let pool = self.ready().await?;
+        let now = now();
+        sqlx::query(
+            "INSERT INTO runner (runner_id, heartbeat_at) VALUES (?, ?) \
+             ON DUPLICATE KEY UPDATE heartbeat_at = VALUES(heartbeat_at)",
+        )
+        .bind(runner)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
+        sqlx::query("DELETE FROM runner WHERE heartbeat_at < ?")
+            .bind(now - RUNNER_TIMEOUT_SECONDS)
+            .execute(pool)
+            .await
+            .map_err(unavailable)?;
+        let replanned = sqlx::query(
+            "UPDATE command SET status = 'planned', claimed_by = NULL, claimed_at = NULL \
+             WHERE status = 'pending' AND ( \
+               (claimed_by IS NOT NULL AND claimed_by NOT IN (SELECT runner_id FROM runner)) \
+               OR (claimed_by IS NULL AND (claimed_at IS NULL OR claimed_at < ?)))",
+        )
+        .bind(now - WEB_CLAIM_TIMEOUT_SECONDS)
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(replanned.rows_affected())
+    }
+
+    async fn unregister_runner(&self, runner: &str) -> Result<(), StoreError> {
+        let pool = self.ready().await?;
+        sqlx::query("DELETE FROM runner WHERE runner_id = ?")
+            .bind(runner)
+            .execute(pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn claim_background_command(&self, runner: &str) -> Result<Option<Claim>, StoreError> {
+        let pool = self.ready().await?;
+        let now = now();
+        let mut transaction = pool.begin().await.map_err(unavailable)?;
+        // A few candidates: when another runner holds the last planned commands of the first,
+        // the next batch gets its turn instead of this runner idling.
+        let candidates = sqlx::query(
+            "SELECT r.run_id, r.batch_id, b.domain FROM background_run r \
+             JOIN batch b ON b.batch_id = r.batch_id \
+             WHERE r.active_batch_id IS NOT NULL AND r.suspended_until <= ? \
+             AND EXISTS (SELECT 1 FROM command c WHERE c.batch_id = r.batch_id AND c.status = 'planned') \
+             ORDER BY r.last_claim_ms, r.run_id LIMIT 5",
+        )
+        .bind(now)
+        .fetch_all(&mut *transaction)
+        .await
+        .map_err(unavailable)?;
+        for candidate in &candidates {
+            let run: RunId = candidate.try_get("run_id").map_err(corrupt)?;
+            let batch: BatchId = candidate.try_get("batch_id").map_err(corrupt)?;
+            let Some(row) = sqlx::query(
+                "SELECT command_id, position, command, status, outcome FROM command \
+                 WHERE batch_id = ? AND status = 'planned' ORDER BY position LIMIT 1 \
+                 FOR UPDATE SKIP LOCKED",
+            )
+            .bind(batch)
+            .fetch_optional(&mut *transaction)
+            .await
+            .map_err(unavailable)?
+            else {
+                continue;
+            };
+            let mut command = stored_command(&row)?;
+            sqlx::query(
+                "UPDATE command SET status = 'pending', claimed_by = ?, claimed_at = ? WHERE command_id = ?",
+            )
+            .bind(runner)
+            .bind(now)
+            .bind(command.id)
+            .execute(&mut *transaction)
+            .await
+            .map_err(unavailable)?;
+            sqlx::query("UPDATE background_run SET last_claim_ms = ? WHERE run_id = ?")
+                .bind(now_ms())
+                .bind(run)
+                .execute(&mut *transaction)
+                .await
+                .map_err(unavailable)?;
+            sqlx::query("UPDATE batch SET updated_at = ? WHERE batch_id = ?")
+                .bind(now)
+                .bind(batch)
+                .execute(&mut *transaction)
+                .await
+                .map_err(unavailable)?;
+            transaction.commit().await.map_err(unavailable)?;
+            command.status = CommandStatus::Pending;
+            return Ok(Some(Claim {
+                run,
+                batch,
+                domain: candidate.try_get("domain").map_err(corrupt)?,
+                command,
+            }));
+        }
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(None)
+    }
+
+    async fn release_command(&self, command: CommandId) -> Result<(), StoreError> {
+        let pool = self.ready().await?;
+        sqlx::query(
+            "UPDATE command SET status = 'planned', claimed_by = NULL, claimed_at = NULL \
+             WHERE command_id = ? AND status = 'pending'",
+        )
+        .bind(command)
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn credentials(&self, run: RunId) -> Result<Option<SealedCredentials>, StoreError> {
+        let pool = self.ready().await?;
+        let row = sqlx::query(
+            "SELECT access_token, refresh_token, access_expires_at FROM background_run \
+             WHERE run_id = ? AND stopped_at IS NULL",
+        )
+        .bind(run)
+        .fetch_optional(pool)
+        .await
+        .map_err(unavailable)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let access: Option<String> = row.try_get("access_token").map_err(corrupt)?;
+        let refresh: Option<String> = row.try_get("refresh_token").map_err(corrupt)?;
+        Ok(match (access, refresh) {
+            (Some(access_token), Some(refresh_token)) => Some(SealedCredentials {
+                access_token,
+                refresh_token,
+                access_expires_at: row.try_get("access_expires_at").map_err(corrupt)?,
+            }),
+            _ => None,
+        })
+    }
+
+    async fn lock_refresh(&self, run: RunId, until: i64) -> Result<bool, StoreError> {
+        let pool = self.ready().await?;
+        let result = sqlx::query(
+            "UPDATE background_run SET refresh_locked_until = ? \
+             WHERE run_id = ? AND stopped_at IS NULL AND refresh_locked_until <= ?",
+        )
+        .bind(until)
+        .bind(run)
+        .bind(now())
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn store_credentials(
+        &self,
+        run: RunId,
+        credentials: &SealedCredentials,
+    ) -> Result<(), StoreError> {
+        let pool = self.ready().await?;
+        sqlx::query(
+            "UPDATE background_run SET access_token = ?, refresh_token = ?, access_expires_at = ?, \
+             refresh_locked_until = 0 WHERE run_id = ? AND stopped_at IS NULL",
+        )
+        .bind(&credentials.access_token)
+        .bind(&credentials.refresh_token)
+        .bind(credentials.access_expires_at)
+        .bind(run)
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
         Ok(())
     }
 }

@@ -1,16 +1,63 @@
 //! Batches in memory: the default when no database is configured (local development, smoke
 //! tests). Everything is lost at restart, which the start log says.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{
-    Batch, BatchId, BatchStore, BatchSummary, CommandId, CommandStatus, NewBatch, Outcome,
-    StoreError, StoredCommand, now,
+    BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, Claim, CommandId, CommandStatus,
+    Creator, NewBatch, Outcome, RUNNER_TIMEOUT_SECONDS, RunId, RunStop, SealedCredentials,
+    StoreError, StoredCommand, Suspension, WEB_CLAIM_TIMEOUT_SECONDS, now, now_ms,
 };
 
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
-    batches: Arc<Mutex<Vec<Batch>>>,
+    state: Arc<Mutex<State>>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    batches: Vec<Batch>,
+    /// Pending commands: who took them (`None`: a web request) and when.
+    claims: HashMap<CommandId, (Option<String>, i64)>,
+    /// Live runners and their last heartbeat.
+    runners: HashMap<String, i64>,
+    runs: HashMap<RunId, RunState>,
+    next_run: RunId,
+}
+
+#[derive(Debug)]
+struct RunState {
+    batch: BatchId,
+    credentials: Option<SealedCredentials>,
+    last_claim_ms: i64,
+    refresh_locked_until: i64,
+}
+
+impl State {
+    fn batch_mut(&mut self, id: BatchId) -> Option<&mut Batch> {
+        self.batches.iter_mut().find(|b| b.id == id)
+    }
+
+    /// The active run `id` as the batch shows it.
+    fn active_run_mut(&mut self, id: RunId) -> Option<&mut BackgroundRun> {
+        let batch = self.runs.get(&id)?.batch;
+        self.batch_mut(batch)?
+            .background
+            .iter_mut()
+            .find(|run| run.id == id && run.stopped.is_none())
+    }
+
+    fn set_status(&mut self, command: CommandId, status: CommandStatus) -> Option<BatchId> {
+        for batch in &mut self.batches {
+            if let Some(stored) = batch.commands.iter_mut().find(|c| c.id == command) {
+                stored.status = status;
+                batch.updated_at = now();
+                return Some(batch.id);
+            }
+        }
+        None
+    }
 }
 
 impl MemoryStore {
@@ -18,8 +65,8 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn batches(&self) -> MutexGuard<'_, Vec<Batch>> {
-        self.batches
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -27,7 +74,7 @@ impl MemoryStore {
 
 impl BatchStore for MemoryStore {
     async fn create_batch(&self, batch: NewBatch) -> Result<BatchId, StoreError> {
-        let mut batches = self.batches();
+        let batches = &mut self.state().batches;
         let id = batches.len() as u64 + 1;
         let first_command = batches.iter().map(|b| b.commands.len() as u64).sum::<u64>() + 1;
         let now = now();
@@ -50,12 +97,13 @@ impl BatchStore for MemoryStore {
             created_at: now,
             updated_at: now,
             commands,
+            background: Vec::new(),
         });
         Ok(id)
     }
 
     async fn batch(&self, id: BatchId) -> Result<Option<Batch>, StoreError> {
-        Ok(self.batches().iter().find(|b| b.id == id).cloned())
+        Ok(self.state().batches.iter().find(|b| b.id == id).cloned())
     }
 
     async fn list_batches(
@@ -63,7 +111,7 @@ impl BatchStore for MemoryStore {
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<BatchSummary>, u64), StoreError> {
-        let batches = self.batches();
+        let batches = &self.state().batches;
         let summaries = batches
             .iter()
             .rev()
@@ -86,8 +134,9 @@ impl BatchStore for MemoryStore {
         batch: BatchId,
         limit: u32,
     ) -> Result<Vec<StoredCommand>, StoreError> {
-        let mut batches = self.batches();
-        let Some(batch) = batches.iter_mut().find(|b| b.id == batch) else {
+        let mut state = self.state();
+        let state = &mut *state;
+        let Some(batch) = state.batches.iter_mut().find(|b| b.id == batch) else {
             return Ok(Vec::new());
         };
         let mut taken = Vec::new();
@@ -100,6 +149,7 @@ impl BatchStore for MemoryStore {
                 break;
             }
             command.status = CommandStatus::Pending;
+            state.claims.insert(command.id, (None, now()));
             taken.push(command.clone());
         }
         if !taken.is_empty() {
@@ -113,13 +163,207 @@ impl BatchStore for MemoryStore {
         command: CommandId,
         outcome: &Outcome,
     ) -> Result<(), StoreError> {
-        let mut batches = self.batches();
-        for batch in batches.iter_mut() {
-            if let Some(stored) = batch.commands.iter_mut().find(|c| c.id == command) {
-                stored.status = CommandStatus::Done(outcome.clone());
-                batch.updated_at = now();
-                return Ok(());
-            }
+        let mut state = self.state();
+        state.claims.remove(&command);
+        state.set_status(command, CommandStatus::Done(outcome.clone()));
+        Ok(())
+    }
+
+    async fn start_background(
+        &self,
+        batch: BatchId,
+        starter: &Creator,
+        credentials: &SealedCredentials,
+    ) -> Result<Option<RunId>, StoreError> {
+        let mut state = self.state();
+        state.next_run += 1;
+        let id = state.next_run;
+        let Some(stored) = state.batch_mut(batch) else {
+            return Ok(None);
+        };
+        if stored.active_run().is_some() {
+            return Ok(None);
+        }
+        stored.background.push(BackgroundRun {
+            id,
+            started_at: now(),
+            started_by: starter.name.clone(),
+            stopped: None,
+            suspended: None,
+        });
+        state.runs.insert(
+            id,
+            RunState {
+                batch,
+                credentials: Some(credentials.clone()),
+                last_claim_ms: 0,
+                refresh_locked_until: 0,
+            },
+        );
+        Ok(Some(id))
+    }
+
+    async fn stop_run(&self, run: RunId, by: Option<&str>, reason: &str) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let Some(active) = state.active_run_mut(run) else {
+            return Ok(false);
+        };
+        active.stopped = Some(RunStop {
+            at: now(),
+            by: by.map(str::to_owned),
+            reason: reason.to_owned(),
+        });
+        active.suspended = None;
+        if let Some(run_state) = state.runs.get_mut(&run) {
+            run_state.credentials = None;
+        }
+        Ok(true)
+    }
+
+    async fn end_run_if_done(&self, run: RunId) -> Result<bool, StoreError> {
+        let done = {
+            let state = self.state();
+            let Some(batch) = state
+                .runs
+                .get(&run)
+                .and_then(|r| state.batches.iter().find(|b| b.id == r.batch))
+            else {
+                return Ok(false);
+            };
+            let progress = batch.progress();
+            progress.planned == 0 && progress.pending == 0
+        };
+        if done {
+            self.stop_run(run, None, super::FINISHED).await
+        } else {
+            Ok(false)
+        }
+    }
+
+    async fn suspend_run(&self, run: RunId, until: i64, reason: &str) -> Result<(), StoreError> {
+        if let Some(active) = self.state().active_run_mut(run) {
+            active.suspended = Some(Suspension {
+                until,
+                reason: reason.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    async fn heartbeat(&self, runner: &str) -> Result<u64, StoreError> {
+        let mut state = self.state();
+        let now = now();
+        state.runners.insert(runner.to_owned(), now);
+        state
+            .runners
+            .retain(|_, heartbeat| *heartbeat >= now - RUNNER_TIMEOUT_SECONDS);
+        let abandoned: Vec<CommandId> = state
+            .claims
+            .iter()
+            .filter(|(_, (claimer, claimed_at))| match claimer {
+                Some(claimer) => !state.runners.contains_key(claimer),
+                None => *claimed_at < now - WEB_CLAIM_TIMEOUT_SECONDS,
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for command in &abandoned {
+            state.claims.remove(command);
+            state.set_status(*command, CommandStatus::Planned);
+        }
+        Ok(abandoned.len() as u64)
+    }
+
+    async fn unregister_runner(&self, runner: &str) -> Result<(), StoreError> {
+        self.state().runners.remove(runner);
+        Ok(())
+    }
+
+    async fn claim_background_command(&self, runner: &str) -> Result<Option<Claim>, StoreError> {
+        let mut state = self.state();
+        let now = now();
+        let mut candidates: Vec<(i64, RunId, BatchId)> = state
+            .batches
+            .iter()
+            .filter_map(|batch| {
+                let run = batch.active_run()?;
+                let waiting = run.suspended.as_ref().is_some_and(|s| s.until > now);
+                let has_planned = batch
+                    .commands
+                    .iter()
+                    .any(|c| c.status == CommandStatus::Planned);
+                (!waiting && has_planned).then(|| {
+                    let last = state.runs.get(&run.id).map_or(0, |r| r.last_claim_ms);
+                    (last, run.id, batch.id)
+                })
+            })
+            .collect();
+        candidates.sort_unstable();
+        let Some(&(_, run, batch_id)) = candidates.first() else {
+            return Ok(None);
+        };
+        let batch = state.batch_mut(batch_id).ok_or_else(|| {
+            StoreError::Corrupt(format!("running batch {batch_id} disappeared"))
+        })?;
+        let Some(command) = batch
+            .commands
+            .iter_mut()
+            .find(|c| c.status == CommandStatus::Planned)
+        else {
+            return Ok(None);
+        };
+        command.status = CommandStatus::Pending;
+        let command = command.clone();
+        batch.updated_at = now;
+        let domain = batch.domain.clone();
+        state.claims.insert(command.id, (Some(runner.to_owned()), now));
+        if let Some(run_state) = state.runs.get_mut(&run) {
+            run_state.last_claim_ms = now_ms();
+        }
+        Ok(Some(Claim {
+            run,
+            batch: batch_id,
+            domain,
+            command,
+        }))
+    }
+
+    async fn release_command(&self, command: CommandId) -> Result<(), StoreError> {
+        let mut state = self.state();
+        state.claims.remove(&command);
+        state.set_status(command, CommandStatus::Planned);
+        Ok(())
+    }
+
+    async fn credentials(&self, run: RunId) -> Result<Option<SealedCredentials>, StoreError> {
+        Ok(self
+            .state()
+            .runs
+            .get(&run)
+            .and_then(|r| r.credentials.clone()))
+    }
+
+    async fn lock_refresh(&self, run: RunId, until: i64) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let Some(run_state) = state.runs.get_mut(&run) else {
+            return Ok(false);
+        };
+        if run_state.credentials.is_none() || run_state.refresh_locked_until > now() {
+            return Ok(false);
+        }
+        run_state.refresh_locked_until = until;
+        Ok(true)
+    }
+
+    async fn store_credentials(
+        &self,
+        run: RunId,
+        credentials: &SealedCredentials,
+    ) -> Result<(), StoreError> {
+        if let Some(run_state) = self.state().runs.get_mut(&run)
+            && run_state.credentials.is_some()
+        {
+            run_state.credentials = Some(credentials.clone());
+            run_state.refresh_locked_until = 0;
         }
         Ok(())
     }

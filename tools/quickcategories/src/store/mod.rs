@@ -16,6 +16,13 @@ use crate::command::Command;
 
 pub type BatchId = u64;
 pub type CommandId = u64;
+pub type RunId = u64;
+
+/// A runner that sent no heartbeat for this long is gone: its pending commands are planned again.
+pub const RUNNER_TIMEOUT_SECONDS: i64 = 60;
+/// Commands a web request took ("Run the next commands now") and did not finish within this
+/// time are planned again (the request died with its process).
+pub const WEB_CLAIM_TIMEOUT_SECONDS: i64 = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Creator {
@@ -42,9 +49,16 @@ pub struct Batch {
     pub created_at: i64,
     pub updated_at: i64,
     pub commands: Vec<StoredCommand>,
+    /// Background runs, oldest first; at most the last one is active.
+    pub background: Vec<BackgroundRun>,
 }
 
 impl Batch {
+    /// The background run going on now, if any.
+    pub fn active_run(&self) -> Option<&BackgroundRun> {
+        self.background.last().filter(|run| run.stopped.is_none())
+    }
+
     pub fn progress(&self) -> Progress {
         let mut progress = Progress::default();
         for command in &self.commands {
@@ -148,6 +162,63 @@ impl Progress {
     }
 }
 
+/// The stop reason of a run that ran every command.
+pub const FINISHED: &str = "every command has run";
+
+/// One background run of a batch: who started it and when, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackgroundRun {
+    pub id: RunId,
+    pub started_at: i64,
+    pub started_by: String,
+    /// `None` while the run is active.
+    pub stopped: Option<RunStop>,
+    /// Set while an active run waits (wiki lagged or read-only).
+    pub suspended: Option<Suspension>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStop {
+    pub at: i64,
+    /// Who stopped it; `None` if the runner did (finished, blocked, authorization revoked).
+    pub by: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspension {
+    /// Unix seconds.
+    pub until: i64,
+    pub reason: String,
+}
+
+/// The OAuth tokens a background run acts with, each sealed (`platform::sealing`): the store
+/// never sees them in clear.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedCredentials {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// When the access token expires, Unix seconds.
+    pub access_expires_at: i64,
+}
+
+impl std::fmt::Debug for SealedCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealedCredentials")
+            .field("access_expires_at", &self.access_expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A command a runner has claimed (now pending), with what it needs to run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub run: RunId,
+    pub batch: BatchId,
+    pub domain: String,
+    pub command: StoredCommand,
+}
+
 /// One line of the batch list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchSummary {
@@ -196,6 +267,76 @@ pub trait BatchStore: Send + Sync {
         &self,
         command: CommandId,
         outcome: &Outcome,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Starts a background run with these credentials; `None` if one is active already.
+    fn start_background(
+        &self,
+        batch: BatchId,
+        starter: &Creator,
+        credentials: &SealedCredentials,
+    ) -> impl Future<Output = Result<Option<RunId>, StoreError>> + Send;
+
+    /// Ends a run (if still active) and deletes its credentials. `by`: who stopped it, `None`
+    /// for the runner itself. Returns whether it was active.
+    fn stop_run(
+        &self,
+        run: RunId,
+        by: Option<&str>,
+        reason: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Ends the run if its batch has nothing planned or pending any more.
+    fn end_run_if_done(&self, run: RunId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Lets the run's batch wait until `until` (Unix seconds) for `reason`.
+    fn suspend_run(
+        &self,
+        run: RunId,
+        until: i64,
+        reason: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A runner is alive: records it, and plans again the pending commands of runners that
+    /// are gone and of web requests that died. Returns how many commands were planned again.
+    fn heartbeat(&self, runner: &str) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// A runner stops cleanly (after finishing its command).
+    fn unregister_runner(&self, runner: &str)
+    -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Claims the next planned command of the running, not suspended batch that waited
+    /// longest, atomically: two runners never claim the same command.
+    fn claim_background_command(
+        &self,
+        runner: &str,
+    ) -> impl Future<Output = Result<Option<Claim>, StoreError>> + Send;
+
+    /// Puts a pending command back to planned (it was not run, or must run again).
+    fn release_command(
+        &self,
+        command: CommandId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The credentials of an active run; `None` once it stopped.
+    fn credentials(
+        &self,
+        run: RunId,
+    ) -> impl Future<Output = Result<Option<SealedCredentials>, StoreError>> + Send;
+
+    /// Takes the run's refresh lock until `until` (Unix seconds) if nobody holds it: refreshing
+    /// revokes the old refresh token, so only one runner may refresh a run's tokens at a time.
+    fn lock_refresh(
+        &self,
+        run: RunId,
+        until: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Stores refreshed credentials of an active run and releases the refresh lock.
+    fn store_credentials(
+        &self,
+        run: RunId,
+        credentials: &SealedCredentials,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
@@ -253,6 +394,91 @@ impl BatchStore for Store {
             Self::MariaDb(store) => store.finish_command(command, outcome).await,
         }
     }
+
+    async fn start_background(&self, batch: BatchId, starter: &Creator, credentials: &SealedCredentials) -> Result<Option<RunId>, StoreError> {
+        match self {
+            Self::Memory(store) => store.start_background(batch, starter, credentials).await,
+            Self::MariaDb(store) => store.start_background(batch, starter, credentials).await,
+        }
+    }
+
+    async fn stop_run(&self, run: RunId, by: Option<&str>, reason: &str) -> Result<bool, StoreError> {
+        match self {
+            Self::Memory(store) => store.stop_run(run, by, reason).await,
+            Self::MariaDb(store) => store.stop_run(run, by, reason).await,
+        }
+    }
+
+    async fn end_run_if_done(&self, run: RunId) -> Result<bool, StoreError> {
+        match self {
+            Self::Memory(store) => store.end_run_if_done(run).await,
+            Self::MariaDb(store) => store.end_run_if_done(run).await,
+        }
+    }
+
+    async fn suspend_run(&self, run: RunId, until: i64, reason: &str) -> Result<(), StoreError> {
+        match self {
+            Self::Memory(store) => store.suspend_run(run, until, reason).await,
+            Self::MariaDb(store) => store.suspend_run(run, until, reason).await,
+        }
+    }
+
+    async fn heartbeat(&self, runner: &str) -> Result<u64, StoreError> {
+        match self {
+            Self::Memory(store) => store.heartbeat(runner).await,
+            Self::MariaDb(store) => store.heartbeat(runner).await,
+        }
+    }
+
+    async fn unregister_runner(&self, runner: &str) -> Result<(), StoreError> {
+        match self {
+            Self::Memory(store) => store.unregister_runner(runner).await,
+            Self::MariaDb(store) => store.unregister_runner(runner).await,
+        }
+    }
+
+    async fn claim_background_command(&self, runner: &str) -> Result<Option<Claim>, StoreError> {
+        match self {
+            Self::Memory(store) => store.claim_background_command(runner).await,
+            Self::MariaDb(store) => store.claim_background_command(runner).await,
+        }
+    }
+
+    async fn release_command(&self, command: CommandId) -> Result<(), StoreError> {
+        match self {
+            Self::Memory(store) => store.release_command(command).await,
+            Self::MariaDb(store) => store.release_command(command).await,
+        }
+    }
+
+    async fn credentials(&self, run: RunId) -> Result<Option<SealedCredentials>, StoreError> {
+        match self {
+            Self::Memory(store) => store.credentials(run).await,
+            Self::MariaDb(store) => store.credentials(run).await,
+        }
+    }
+
+    async fn lock_refresh(&self, run: RunId, until: i64) -> Result<bool, StoreError> {
+        match self {
+            Self::Memory(store) => store.lock_refresh(run, until).await,
+            Self::MariaDb(store) => store.lock_refresh(run, until).await,
+        }
+    }
+
+    async fn store_credentials(&self, run: RunId, credentials: &SealedCredentials) -> Result<(), StoreError> {
+        match self {
+            Self::Memory(store) => store.store_credentials(run, credentials).await,
+            Self::MariaDb(store) => store.store_credentials(run, credentials).await,
+        }
+    }
+}
+
+/// Unix milliseconds (the order in which running batches get their turn).
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 pub(crate) fn now() -> i64 {

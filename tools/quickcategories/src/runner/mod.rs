@@ -1,0 +1,486 @@
+//! The background runner: a process (Procfile `runner`) that runs the commands of batches their
+//! creators started "in the background", with the OAuth authorization each creator gave for it.
+//!
+//! Each turn of the loop claims one command of the running batch that waited longest (claims
+//! are atomic, so several runners share the work without running a command twice), runs it as
+//! the batch's creator and stores the outcome. What can go wrong, and what happens then:
+//!
+//! - the wiki cannot be reached: the command is tried again with growing delays, then put back
+//!   and the batch waits a few minutes;
+//! - the wiki is lagged or read-only: the command is put back and the batch waits;
+//! - the user is blocked, or the authorization was revoked: the command is put back and the run
+//!   stops with the reason, shown on the batch page;
+//! - the database is down: the runner waits and tries again; an outcome not stored yet is kept
+//!   and stored when the database is back;
+//! - the runner dies: the commands it had claimed are planned again by the next heartbeat of any
+//!   runner. Running a command twice changes nothing the second time (adding a category that is
+//!   there, removing one that is not), so nothing is done twice on the wiki.
+//!
+//! SIGTERM: the command in progress is finished and stored, then the process exits 0.
+
+mod authorization;
+pub mod liveness;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use platform::UserAgent;
+use platform::mediawiki::{ClientOptions, MediaWiki};
+use platform::oauth::OAuthProvider;
+use platform::sealing::SealingKey;
+use rand::RngCore;
+use secrecy::ExposeSecret;
+use tokio::sync::watch;
+
+pub use authorization::AuthorizationError;
+use authorization::{AccessToken, Authorizations};
+pub use liveness::Liveness;
+
+use crate::execute;
+use crate::settings::Settings;
+use crate::siteinfo::SiteinfoCache;
+use crate::store::{BatchStore, Claim, CommandId, Outcome, RunId, Store, StoreError, now};
+
+/// How often a runner tells the store it is alive (and plans again what dead runners left).
+const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(10);
+/// Attempts of one command while the wiki cannot be reached, before the batch waits.
+const TRANSIENT_ATTEMPTS: u32 = 4;
+/// How long a batch waits after the wiki could not be reached for all those attempts.
+const UNREACHABLE_WAIT_SECONDS: i64 = 300;
+/// How long a batch waits when the wiki is lagged (maxlag) or read-only.
+const MAXLAG_WAIT_SECONDS: i64 = 30;
+const READ_ONLY_WAIT_SECONDS: i64 = 300;
+/// Longest wait between attempts to reach the database.
+const MAX_DATABASE_BACKOFF: Duration = Duration::from_secs(30);
+/// After SIGTERM, how long an outcome not stored yet is still tried (Toolforge kills after 15 s).
+const SHUTDOWN_STORE_GRACE: Duration = Duration::from_secs(10);
+
+/// What the runner needs; built by `quickcategories::runner`.
+#[derive(Debug, Clone)]
+pub struct Runner {
+    id: String,
+    store: Store,
+    settings: Arc<Settings>,
+    user_agent: UserAgent,
+    siteinfo: SiteinfoCache,
+    authorizations: Authorizations,
+    liveness: Option<Liveness>,
+    idle: Duration,
+    /// Backoff before the first retry of a transient wiki error (tests make it short).
+    retry_delay: Duration,
+}
+
+/// What to do with a command's outcome.
+#[derive(Debug, PartialEq, Eq)]
+enum Disposition {
+    /// A real outcome: store it.
+    Store,
+    /// The wiki could not be reached: try again.
+    Retry(String),
+    /// The access token was refused: refresh it and try again.
+    Reauthorize,
+    /// The wiki asks everyone to wait: put the command back, the batch waits.
+    Wait { seconds: i64, reason: String },
+    /// The run cannot go on: put the command back and stop the run.
+    StopRun(String),
+}
+
+fn disposition(outcome: &Outcome) -> Disposition {
+    match outcome {
+        Outcome::Failed { code, info } if code == "http" => Disposition::Retry(info.clone()),
+        Outcome::Failed { code, .. }
+            if code.starts_with("mwoauth-invalid-authorization")
+                || code == "assertuserfailed"
+                || code == "assertnameduserfailed" =>
+        {
+            Disposition::Reauthorize
+        }
+        Outcome::Maxlag { info } => Disposition::Wait {
+            seconds: MAXLAG_WAIT_SECONDS,
+            reason: format!("the wiki is lagged: {info}"),
+        },
+        Outcome::ReadOnly { info } => Disposition::Wait {
+            seconds: READ_ONLY_WAIT_SECONDS,
+            reason: format!("the wiki is read-only: {info}"),
+        },
+        Outcome::Blocked { info } => {
+            Disposition::StopRun(format!("The user is blocked on the wiki: {info}"))
+        }
+        _ => Disposition::Store,
+    }
+}
+
+/// How processing one claimed command ended.
+enum Processed {
+    Stored,
+    /// Put back (the batch waits, the run stopped, or the runner is stopping).
+    Released,
+    /// The outcome could not be stored before shutdown: the command stays pending and is
+    /// planned again (running it again changes nothing).
+    Abandoned,
+}
+
+impl Runner {
+    pub fn new(
+        store: Store,
+        settings: Arc<Settings>,
+        user_agent: UserAgent,
+        sealing: SealingKey,
+        provider: Option<OAuthProvider>,
+    ) -> Self {
+        let mut id = [0_u8; 8];
+        rand::thread_rng().fill_bytes(&mut id);
+        let id = id.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let idle = Duration::from_secs(settings.runner.idle_seconds.max(1));
+        Self {
+            id: format!("runner-{id}"),
+            authorizations: Authorizations {
+                store: store.clone(),
+                sealing,
+                provider,
+            },
+            store,
+            settings,
+            user_agent,
+            siteinfo: SiteinfoCache::default(),
+            liveness: None,
+            idle,
+            retry_delay: Duration::from_secs(1),
+        }
+    }
+
+    /// Proves liveness through this file on every turn of the loop.
+    pub fn with_liveness(mut self, liveness: Liveness) -> Self {
+        self.liveness = Some(liveness);
+        self
+    }
+
+    /// Shorter waits (tests and benchmarks).
+    pub fn with_timing(mut self, idle: Duration, retry_delay: Duration) -> Self {
+        self.idle = idle;
+        self.retry_delay = retry_delay;
+        self
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn touch(&self) {
+        if let Some(liveness) = &self.liveness {
+            liveness.touch();
+        }
+    }
+
+    /// Runs until `stop` becomes true; the command in progress is finished first.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        tracing::info!(runner = %self.id, "runner started");
+        let heartbeat = tokio::spawn(heartbeats(self.store.clone(), self.id.clone()));
+        let mut clients = ClientCache::default();
+        let mut database_backoff = Duration::from_millis(500);
+        while !*stop.borrow() {
+            self.touch();
+            let wait = match self.store.claim_background_command(&self.id).await {
+                Ok(Some(claim)) => {
+                    database_backoff = Duration::from_millis(500);
+                    match self.process(claim, &mut clients, &mut stop).await {
+                        Processed::Stored | Processed::Released => continue,
+                        Processed::Abandoned => break,
+                    }
+                }
+                Ok(None) => self.idle,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot claim a command; trying again");
+                    let wait = database_backoff;
+                    database_backoff = (database_backoff * 2).min(MAX_DATABASE_BACKOFF);
+                    wait
+                }
+            };
+            sleep_unless_stopped(wait, &mut stop).await;
+        }
+        heartbeat.abort();
+        if let Err(error) = self.store.unregister_runner(&self.id).await {
+            tracing::warn!(%error, "cannot unregister the runner; its heartbeat will time out");
+        }
+        tracing::info!(runner = %self.id, "runner stopped");
+    }
+
+    async fn process(
+        &self,
+        claim: Claim,
+        clients: &mut ClientCache,
+        stop: &mut watch::Receiver<bool>,
+    ) -> Processed {
+        let command_id = claim.command.id;
+        let mut refused: Option<String> = None;
+        let mut attempt = 0;
+        let mut delay = self.retry_delay;
+        let outcome = loop {
+            attempt += 1;
+            self.touch();
+            let token = match self
+                .authorizations
+                .access_token(claim.run, refused.as_deref())
+                .await
+            {
+                Ok(token) => token,
+                Err(AuthorizationError::Stopped) => return self.release(command_id).await,
+                Err(AuthorizationError::Revoked(reason)) => {
+                    return self.stop_run(claim.run, command_id, &reason).await;
+                }
+                Err(AuthorizationError::Transient(reason)) => {
+                    if attempt >= TRANSIENT_ATTEMPTS || !self.backoff(&mut delay, stop).await {
+                        return self.wait(claim.run, command_id, UNREACHABLE_WAIT_SECONDS, &format!("the authorization could not be renewed yet: {reason}")).await;
+                    }
+                    continue;
+                }
+            };
+            let outcome = match self.execute(&claim, &token, clients).await {
+                Ok(outcome) => outcome,
+                Err(reason) => Outcome::Failed {
+                    code: "http".to_owned(),
+                    info: reason,
+                },
+            };
+            match disposition(&outcome) {
+                Disposition::Store => break outcome,
+                Disposition::Reauthorize if refused.is_none() => {
+                    clients.forget(claim.run);
+                    refused = Some(token.sealed);
+                }
+                Disposition::Reauthorize => {
+                    return self
+                        .stop_run(
+                            claim.run,
+                            command_id,
+                            "The wiki refused the renewed authorization as well.",
+                        )
+                        .await;
+                }
+                Disposition::Retry(reason) => {
+                    tracing::warn!(run = claim.run, command = command_id, attempt, %reason, "wiki unreachable");
+                    if attempt >= TRANSIENT_ATTEMPTS || !self.backoff(&mut delay, stop).await {
+                        return self
+                            .wait(
+                                claim.run,
+                                command_id,
+                                UNREACHABLE_WAIT_SECONDS,
+                                &format!("the wiki could not be reached: {reason}"),
+                            )
+                            .await;
+                    }
+                }
+                Disposition::Wait { seconds, reason } => {
+                    return self.wait(claim.run, command_id, seconds, &reason).await;
+                }
+                Disposition::StopRun(reason) => {
+                    return self.stop_run(claim.run, command_id, &reason).await;
+                }
+            }
+        };
+        self.store_outcome(claim.run, command_id, &outcome, stop)
+            .await
+    }
+
+    /// Runs the command once as the run's user.
+    async fn execute(
+        &self,
+        claim: &Claim,
+        token: &AccessToken,
+        clients: &mut ClientCache,
+    ) -> Result<Outcome, String> {
+        let wiki = match clients.get(claim.run, &token.sealed) {
+            Some(wiki) => wiki,
+            None => {
+                let options = ClientOptions {
+                    maxlag: Some(5),
+                    ..ClientOptions::default()
+                };
+                let wiki = MediaWiki::authenticated(
+                    &self.settings.api_url(&claim.domain),
+                    &self.user_agent,
+                    token.token.expose_secret(),
+                    options,
+                )
+                .await
+                .map_err(|error| error.to_string())?;
+                clients.insert(claim.run, token.sealed.clone(), wiki.clone());
+                wiki
+            }
+        };
+        let namespace = self
+            .siteinfo
+            .category_namespace(&claim.domain, &wiki)
+            .await
+            .map_err(|error| error.to_string())?;
+        Ok(execute::run(&wiki, &namespace, claim.batch, &claim.command.command).await)
+    }
+
+    /// Sleeps before the next attempt; `false` if the runner is stopping instead.
+    async fn backoff(&self, delay: &mut Duration, stop: &mut watch::Receiver<bool>) -> bool {
+        let wait = *delay;
+        *delay = (*delay * 2).min(Duration::from_secs(60));
+        self.touch();
+        sleep_unless_stopped(wait, stop).await
+    }
+
+    async fn release(&self, command: CommandId) -> Processed {
+        // If this fails, the heartbeat sweep plans the command again once this runner is gone.
+        if let Err(error) = self.store.release_command(command).await {
+            tracing::warn!(%error, command, "cannot put the command back");
+        }
+        Processed::Released
+    }
+
+    async fn wait(&self, run: RunId, command: CommandId, seconds: i64, reason: &str) -> Processed {
+        tracing::info!(run, seconds, reason, "batch waits");
+        if let Err(error) = self.store.suspend_run(run, now() + seconds, reason).await {
+            tracing::warn!(%error, run, "cannot note the wait");
+        }
+        self.release(command).await
+    }
+
+    async fn stop_run(&self, run: RunId, command: CommandId, reason: &str) -> Processed {
+        tracing::info!(run, reason, "background run stops");
+        let released = self.release(command).await;
+        if let Err(error) = self.store.stop_run(run, None, reason).await {
+            tracing::warn!(%error, run, "cannot stop the run; it is tried again");
+        }
+        released
+    }
+
+    /// Stores the outcome, waiting for the database if it is down: the edit is made, so the
+    /// outcome must not be lost. Gives up only when stopping and the grace period is over.
+    async fn store_outcome(
+        &self,
+        run: RunId,
+        command: CommandId,
+        outcome: &Outcome,
+        stop: &mut watch::Receiver<bool>,
+    ) -> Processed {
+        let mut delay = Duration::from_millis(200);
+        let mut stopping_since: Option<tokio::time::Instant> = None;
+        loop {
+            match self.store.finish_command(command, outcome).await {
+                Ok(()) => break,
+                Err(error) => {
+                    tracing::warn!(%error, command, "cannot store the outcome yet; retrying");
+                    if *stop.borrow() {
+                        let since = *stopping_since.get_or_insert_with(tokio::time::Instant::now);
+                        if since.elapsed() >= SHUTDOWN_STORE_GRACE {
+                            tracing::error!(command, "stopping without the outcome stored; the command will run again");
+                            return Processed::Abandoned;
+                        }
+                    }
+                    self.touch();
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+        if let Err(error) = self.store.end_run_if_done(run).await {
+            // The next command's turn (or the next runner) ends it.
+            log_store_error(&error);
+        }
+        Processed::Stored
+    }
+}
+
+fn log_store_error(error: &StoreError) {
+    tracing::warn!(%error, "store failed");
+}
+
+/// `false` if `stop` became true during the wait.
+async fn sleep_unless_stopped(wait: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+    let stopped = tokio::select! {
+        () = tokio::time::sleep(wait) => false,
+        _ = stop.wait_for(|stopping| *stopping) => true,
+    };
+    !stopped && !*stop.borrow()
+}
+
+async fn heartbeats(store: Store, runner: String) {
+    loop {
+        match store.heartbeat(&runner).await {
+            Ok(0) => {}
+            Ok(replanned) => {
+                tracing::info!(replanned, "planned again the commands of runners that are gone")
+            }
+            Err(error) => tracing::warn!(%error, "heartbeat failed"),
+        }
+        tokio::time::sleep(HEARTBEAT_INTERVAL).await;
+    }
+}
+
+/// API clients by run, reused while the access token stays the same (mwapi caches the CSRF
+/// token per client, so a batch's edits need no token request each).
+#[derive(Debug, Default)]
+struct ClientCache {
+    clients: HashMap<RunId, (String, MediaWiki)>,
+}
+
+impl ClientCache {
+    const MAX: usize = 64;
+
+    fn get(&self, run: RunId, sealed_token: &str) -> Option<MediaWiki> {
+        self.clients
+            .get(&run)
+            .filter(|(token, _)| token == sealed_token)
+            .map(|(_, wiki)| wiki.clone())
+    }
+
+    fn insert(&mut self, run: RunId, sealed_token: String, wiki: MediaWiki) {
+        if self.clients.len() >= Self::MAX {
+            self.clients.clear();
+        }
+        self.clients.insert(run, (sealed_token, wiki));
+    }
+
+    fn forget(&mut self, run: RunId) {
+        self.clients.remove(&run);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_decide_what_the_runner_does() {
+        let failed = |code: &str| Outcome::Failed {
+            code: code.to_owned(),
+            info: "info".to_owned(),
+        };
+        assert_eq!(disposition(&Outcome::NoChange), Disposition::Store);
+        assert_eq!(disposition(&Outcome::EditConflict), Disposition::Store);
+        assert_eq!(disposition(&failed("spamblacklist")), Disposition::Store);
+        assert_eq!(
+            disposition(&failed("http")),
+            Disposition::Retry("info".to_owned())
+        );
+        assert_eq!(
+            disposition(&failed("mwoauth-invalid-authorization")),
+            Disposition::Reauthorize
+        );
+        assert_eq!(disposition(&failed("assertuserfailed")), Disposition::Reauthorize);
+        assert!(matches!(
+            disposition(&Outcome::Maxlag {
+                info: "lag".to_owned()
+            }),
+            Disposition::Wait { seconds: MAXLAG_WAIT_SECONDS, .. }
+        ));
+        assert!(matches!(
+            disposition(&Outcome::ReadOnly {
+                info: "maintenance".to_owned()
+            }),
+            Disposition::Wait { seconds: READ_ONLY_WAIT_SECONDS, .. }
+        ));
+        assert!(matches!(
+            disposition(&Outcome::Blocked {
+                info: "vandalism".to_owned()
+            }),
+            Disposition::StopRun(reason) if reason.contains("vandalism")
+        ));
+    }
+}
