@@ -162,7 +162,8 @@ async fn try_run(
     })
 }
 
-fn outcome_of(error: MediaWikiError) -> Outcome {
+/// What a failed API call means for the command (also for calls made before running it).
+pub fn outcome_of(error: MediaWikiError) -> Outcome {
     match error {
         MediaWikiError::Api { code, info } => match code.as_str() {
             "editconflict" | "articleexists" => Outcome::EditConflict,

@@ -236,13 +236,7 @@ impl Runner {
                     continue;
                 }
             };
-            let outcome = match self.execute(&claim, &token, clients).await {
-                Ok(outcome) => outcome,
-                Err(reason) => Outcome::Failed {
-                    code: "http".to_owned(),
-                    info: reason,
-                },
-            };
+            let outcome = self.execute(&claim, &token, clients).await;
             match disposition(&outcome) {
                 Disposition::Store => break outcome,
                 Disposition::Reauthorize if refused.is_none() => {
@@ -289,7 +283,7 @@ impl Runner {
         claim: &Claim,
         token: &AccessToken,
         clients: &mut ClientCache,
-    ) -> Result<Outcome, String> {
+    ) -> Outcome {
         let wiki = match clients.get(claim.run, &token.sealed) {
             Some(wiki) => wiki,
             None => {
@@ -303,18 +297,21 @@ impl Runner {
                     token.token.expose_secret(),
                     options,
                 )
-                .await
-                .map_err(|error| error.to_string())?;
+                .await;
+                let wiki = match wiki {
+                    Ok(wiki) => wiki,
+                    Err(error) => return execute::outcome_of(error),
+                };
                 clients.insert(claim.run, token.sealed.clone(), wiki.clone());
                 wiki
             }
         };
-        let namespace = self
-            .siteinfo
-            .category_namespace(&claim.domain, &wiki)
-            .await
-            .map_err(|error| error.to_string())?;
-        Ok(execute::run(&wiki, &namespace, claim.batch, &claim.command.command).await)
+        match self.siteinfo.category_namespace(&claim.domain, &wiki).await {
+            Ok(namespace) => {
+                execute::run(&wiki, &namespace, claim.batch, &claim.command.command).await
+            }
+            Err(error) => execute::outcome_of(error),
+        }
     }
 
     /// Sleeps before the next attempt; `false` if the runner is stopping instead.
