@@ -125,8 +125,12 @@ mod tests {
             other_purpose.open(&sealed).err(),
             Some(SealError::Unopenable)
         );
-        let other_secret = SealingKey::derive(&secret("another secret key, also long enough"), "tokens");
-        assert_eq!(other_secret.open(&sealed).err(), Some(SealError::Unopenable));
+        let other_secret =
+            SealingKey::derive(&secret("another secret key, also long enough"), "tokens");
+        assert_eq!(
+            other_secret.open(&sealed).err(),
+            Some(SealError::Unopenable)
+        );
     }
 
     #[test]

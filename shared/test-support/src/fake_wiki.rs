@@ -59,6 +59,12 @@ impl FakeUser {
         self.groups.extend(groups.iter().map(|&g| g.to_owned()));
         self
     }
+
+    /// Exactly these groups (e.g. a new account that is not autoconfirmed yet).
+    pub fn with_only_groups(mut self, groups: &[&str]) -> Self {
+        self.groups = groups.iter().map(|&g| g.to_owned()).collect();
+        self
+    }
 }
 
 /// One Action API request as the fake received it.

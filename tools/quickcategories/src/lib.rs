@@ -5,8 +5,8 @@ pub mod command;
 pub mod domain;
 pub mod execute;
 pub mod processes;
-pub mod runner;
 mod routes;
+pub mod runner;
 mod settings;
 pub mod siteinfo;
 pub mod store;
@@ -96,9 +96,9 @@ pub fn app(
         sealing,
     };
     let grant_state = state.clone();
-    let platform = platform.clone().with_grants(move |grant| {
-        routes::background::granted(grant_state.clone(), grant)
-    });
+    let platform = platform
+        .clone()
+        .with_grants(move |grant| routes::background::granted(grant_state.clone(), grant));
     platform.router(routes::router(state))
 }
 
@@ -111,7 +111,9 @@ pub fn runner(
 ) -> Result<runner::Runner, OAuthError> {
     let provider = OAuthProvider::from_config(platform.oauth(), platform.user_agent())?;
     if provider.is_none() {
-        tracing::warn!("no OAuth consumer configured: expired tokens of background runs cannot be renewed");
+        tracing::warn!(
+            "no OAuth consumer configured: expired tokens of background runs cannot be renewed"
+        );
     }
     Ok(runner::Runner::new(
         store,

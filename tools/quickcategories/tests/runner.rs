@@ -23,7 +23,9 @@ fn store_at(url: &str) -> Store {
 async fn running_batch(setup: &mut Setup, count: usize) -> String {
     let mut commands = String::new();
     for n in 1..=count {
-        setup.wiki.set(&format!("Page {n}"), &format!("Text of page {n}."));
+        setup
+            .wiki
+            .set(&format!("Page {n}"), &format!("Text of page {n}."));
         commands.push_str(&format!("Page {n}|+Category:Checked\n"));
     }
     let created = setup.create(&commands).await;
@@ -61,7 +63,9 @@ async fn two_runners_share_a_batch_and_edit_each_page_exactly_once() {
     let first = RunningRunner::start(setup.tool.runner(store_at(database.url())));
     let second = RunningRunner::start(setup.tool.runner(store_at(database.url())));
     // Watch them work: at some moment both must hold a command of this batch at once.
-    let pool = sqlx::MySqlPool::connect(database.url()).await.expect("pool");
+    let pool = sqlx::MySqlPool::connect(database.url())
+        .await
+        .expect("pool");
     let mut most_claimers = 0;
     while most_claimers < 2 {
         let claimers: i64 = sqlx::query_scalar(
@@ -71,12 +75,22 @@ async fn two_runners_share_a_batch_and_edit_each_page_exactly_once() {
         .await
         .expect("query");
         most_claimers = most_claimers.max(claimers);
-        let progress = setup.tool.store.batch(1).await.expect("db").expect("batch").progress();
+        let progress = setup
+            .tool
+            .store
+            .batch(1)
+            .await
+            .expect("db")
+            .expect("batch")
+            .progress();
         if progress.planned == 0 {
             break;
         }
     }
-    assert_eq!(most_claimers, 2, "both runners worked on the batch at the same time");
+    assert_eq!(
+        most_claimers, 2,
+        "both runners worked on the batch at the same time"
+    );
     let batch = wait_until_done(&setup.tool.store, 1, Duration::from_secs(120)).await;
     first.stop().await;
     second.stop().await;
@@ -111,15 +125,23 @@ async fn two_runners_share_a_batch_and_edit_each_page_exactly_once() {
 async fn tokens_are_stored_sealed() {
     let (database, mut setup) = database_setup().await;
     running_batch(&mut setup, 1).await;
-    let pool = sqlx::MySqlPool::connect(database.url()).await.expect("pool");
+    let pool = sqlx::MySqlPool::connect(database.url())
+        .await
+        .expect("pool");
     let (access, refresh): (String, String) =
         sqlx::query_as("SELECT access_token, refresh_token FROM background_run")
             .fetch_one(&pool)
             .await
             .expect("the run's tokens");
     // The fake wiki's tokens start with these words; sealed, nothing of them is readable.
-    assert!(!access.contains("access-") && !access.contains("jjjj"), "{access}");
-    assert!(!refresh.contains("refresh-") && !refresh.contains("rrrr"), "{refresh}");
+    assert!(
+        !access.contains("access-") && !access.contains("jjjj"),
+        "{access}"
+    );
+    assert!(
+        !refresh.contains("refresh-") && !refresh.contains("rrrr"),
+        "{refresh}"
+    );
     // And they still work: the runner opens them with the key derived from the same secret.
     let runner = RunningRunner::start(setup.tool.runner(store_at(database.url())));
     wait_until_done(&setup.tool.store, 1, Duration::from_secs(30)).await;
@@ -139,7 +161,10 @@ async fn a_database_outage_mid_batch_loses_and_repeats_nothing() {
     let runner = RunningRunner::start(setup.tool.runner(runner_store));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while setup.wiki.total_edits() < 15 {
-        assert!(tokio::time::Instant::now() < deadline, "runner made no progress");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "runner made no progress"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     proxy.cut();
@@ -199,7 +224,9 @@ async fn commands_of_a_dead_runner_run_again_without_a_second_edit() {
         .expect("db")
         .expect("a command");
     assert_eq!(claim.command.command.page, "Page 1");
-    setup.wiki.set("Page 1", "Text of page 1.\n\n[[Category:Checked]]");
+    setup
+        .wiki
+        .set("Page 1", "Text of page 1.\n\n[[Category:Checked]]");
     let stuck = store.batch(1).await.expect("db").expect("batch");
     assert_eq!(stuck.commands[0].status, CommandStatus::Pending);
 
@@ -218,7 +245,10 @@ async fn commands_of_a_dead_runner_run_again_without_a_second_edit() {
         Some("Text of page 1.\n\n[[Category:Checked]]"),
         "the same wikitext as after one run"
     );
-    assert_eq!((setup.wiki.edits("Page 2"), setup.wiki.edits("Page 3")), (1, 1));
+    assert_eq!(
+        (setup.wiki.edits("Page 2"), setup.wiki.edits("Page 3")),
+        (1, 1)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -236,7 +266,10 @@ async fn a_revoked_authorization_stops_the_run_with_the_reason() {
         if batch.active_run().is_none() {
             break batch;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the run never stopped");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the run never stopped"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     runner.stop().await;
@@ -244,15 +277,23 @@ async fn a_revoked_authorization_stops_the_run_with_the_reason() {
     let stop = batch.background[0].stopped.clone().expect("stopped");
     assert_eq!(stop.by, None);
     assert!(stop.reason.contains("no longer accepts"), "{}", stop.reason);
-    assert_eq!(batch.progress().planned, 5, "no command lost: all still planned");
+    assert_eq!(
+        batch.progress().planned,
+        5,
+        "no command lost: all still planned"
+    );
     assert_eq!(setup.wiki.total_edits(), 0);
     let page = setup.client.get(&batch_path).await;
     assert!(
-        page.body.contains("The background run stopped: The wiki no longer accepts"),
+        page.body
+            .contains("The background run stopped: The wiki no longer accepts"),
         "{}",
         page.body
     );
-    assert!(!page.body.contains("http-equiv=\"refresh\""), "no reloading once stopped");
+    assert!(
+        !page.body.contains("http-equiv=\"refresh\""),
+        "no reloading once stopped"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -274,7 +315,10 @@ async fn expired_access_tokens_are_refreshed_and_the_rotated_token_kept() {
         .count();
     assert!(refreshes >= 4, "{refreshes} refreshes");
     assert_eq!(
-        batch.background[0].stopped.as_ref().map(|s| s.reason.as_str()),
+        batch.background[0]
+            .stopped
+            .as_ref()
+            .map(|s| s.reason.as_str()),
         Some(FINISHED)
     );
 }
@@ -283,18 +327,25 @@ async fn expired_access_tokens_are_refreshed_and_the_rotated_token_kept() {
 async fn a_lagged_wiki_makes_the_batch_wait_and_a_block_stops_it() {
     let (database, mut setup) = database_setup().await;
     let batch_path = running_batch(&mut setup, 2).await;
-    setup
-        .wiki
-        .refuse_edits(Some(("maxlag", "Waiting for a database server: 7 seconds lagged.")));
+    setup.wiki.refuse_edits(Some((
+        "maxlag",
+        "Waiting for a database server: 7 seconds lagged.",
+    )));
     let runner = RunningRunner::start(setup.tool.runner(store_at(database.url())));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let batch = setup.tool.store.batch(1).await.expect("db").expect("batch");
-        if batch.active_run().is_some_and(|run| run.suspended.is_some()) {
+        if batch
+            .active_run()
+            .is_some_and(|run| run.suspended.is_some())
+        {
             assert_eq!(batch.progress().planned, 2, "the command was put back");
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the batch never waited");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the batch never waited"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     runner.stop().await;
@@ -305,7 +356,11 @@ async fn a_lagged_wiki_makes_the_batch_wait_and_a_block_stops_it() {
 
     // The wait is over; now the user is blocked.
     sqlx::query("UPDATE background_run SET suspended_until = 0")
-        .execute(&sqlx::MySqlPool::connect(database.url()).await.expect("pool"))
+        .execute(
+            &sqlx::MySqlPool::connect(database.url())
+                .await
+                .expect("pool"),
+        )
         .await
         .expect("end the wait");
     setup
@@ -318,7 +373,10 @@ async fn a_lagged_wiki_makes_the_batch_wait_and_a_block_stops_it() {
         if batch.active_run().is_none() {
             break batch;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the run never stopped");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the run never stopped"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     runner.stop().await;

@@ -3,7 +3,8 @@
 
 use quickcategories::command::parse_line;
 use quickcategories::store::{
-    BatchStore, CommandStatus, Creator, MariaDbStore, MemoryStore, NewBatch, Outcome, Progress,
+    BatchStore, CommandStatus, Creator, FINISHED, MariaDbStore, MemoryStore, NewBatch, Outcome,
+    Progress, SealedCredentials,
 };
 use sqlx::mysql::MySqlConnectOptions;
 use std::str::FromStr;
@@ -210,6 +211,311 @@ async fn large_batches_round_trip(store: impl BatchStore) {
     assert_eq!(batch.commands[1199].command.page, "Page 1199");
 }
 
+fn credentials(tag: &str) -> SealedCredentials {
+    SealedCredentials {
+        access_token: format!("sealed-access-{tag}"),
+        refresh_token: format!("sealed-refresh-{tag}"),
+        access_expires_at: 4_000_000_000,
+    }
+}
+
+fn starter() -> Creator {
+    Creator {
+        name: "Example".to_owned(),
+        sub: "1234".to_owned(),
+    }
+}
+
+async fn one_background_run_at_a_time_with_history(store: impl BatchStore) {
+    let id = store
+        .create_batch(new_batch("", &["A|+Category:X"]))
+        .await
+        .expect("created");
+    let run = store
+        .start_background(id, &starter(), &credentials("1"))
+        .await
+        .expect("stored")
+        .expect("started");
+    assert_eq!(
+        store
+            .start_background(id, &starter(), &credentials("2"))
+            .await
+            .expect("stored"),
+        None,
+        "one active run per batch"
+    );
+    assert_eq!(
+        store
+            .start_background(id + 1000, &starter(), &credentials("3"))
+            .await
+            .expect("stored"),
+        None,
+        "no run of a batch that does not exist"
+    );
+    assert_eq!(
+        store.credentials(run).await.expect("read"),
+        Some(credentials("1"))
+    );
+    let batch = store.batch(id).await.expect("read").expect("exists");
+    let active = batch.active_run().expect("active");
+    assert_eq!((active.id, active.started_by.as_str()), (run, "Example"));
+
+    assert!(
+        store
+            .stop_run(run, Some("Admin"), "stopped by Admin")
+            .await
+            .expect("stopped")
+    );
+    assert!(
+        !store.stop_run(run, None, "again").await.expect("no-op"),
+        "already stopped"
+    );
+    assert_eq!(
+        store.credentials(run).await.expect("read"),
+        None,
+        "tokens deleted"
+    );
+    let batch = store.batch(id).await.expect("read").expect("exists");
+    assert!(batch.active_run().is_none());
+    let stop = batch.background[0].stopped.clone().expect("stopped");
+    assert_eq!(
+        (stop.by.as_deref(), stop.reason.as_str()),
+        (Some("Admin"), "stopped by Admin")
+    );
+
+    let second = store
+        .start_background(id, &starter(), &credentials("4"))
+        .await
+        .expect("stored")
+        .expect("a new run after the stop");
+    let batch = store.batch(id).await.expect("read").expect("exists");
+    assert_eq!(
+        batch.background.len(),
+        2,
+        "history keeps both runs, oldest first"
+    );
+    assert_eq!(batch.background[1].id, second);
+}
+
+async fn runners_claim_from_running_batches_in_turn(store: impl BatchStore) {
+    let first = store
+        .create_batch(new_batch("", &["A1|+Category:X", "A2|+Category:X"]))
+        .await
+        .expect("created");
+    let idle = store
+        .create_batch(new_batch("", &["I|+Category:X"]))
+        .await
+        .expect("created");
+    let second = store
+        .create_batch(new_batch("", &["B1|+Category:X"]))
+        .await
+        .expect("created");
+    let run_a = store
+        .start_background(first, &starter(), &credentials("a"))
+        .await
+        .expect("db")
+        .expect("run");
+    let run_b = store
+        .start_background(second, &starter(), &credentials("b"))
+        .await
+        .expect("db")
+        .expect("run");
+
+    let mut pages = Vec::new();
+    while let Some(claim) = store
+        .claim_background_command("runner-1")
+        .await
+        .expect("claim")
+    {
+        assert_eq!(claim.command.status, CommandStatus::Pending);
+        assert_eq!(claim.domain, "en.wikipedia.org");
+        assert_eq!(claim.run, if claim.batch == first { run_a } else { run_b });
+        pages.push(claim.command.command.page.clone());
+        store
+            .finish_command(claim.command.id, &Outcome::NoChange)
+            .await
+            .expect("finished");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        pages,
+        ["A1", "B1", "A2"],
+        "the batch that waited longest goes next"
+    );
+    let untouched = store.batch(idle).await.expect("read").expect("exists");
+    assert_eq!(
+        untouched.progress().planned,
+        1,
+        "batches not running are left alone"
+    );
+
+    assert!(store.end_run_if_done(run_a).await.expect("ended"));
+    assert!(!store.end_run_if_done(run_a).await.expect("no-op"));
+    let batch = store.batch(first).await.expect("read").expect("exists");
+    let stop = batch.background[0].stopped.clone().expect("ended");
+    assert_eq!((stop.by, stop.reason.as_str()), (None, FINISHED));
+    assert_eq!(store.credentials(run_a).await.expect("read"), None);
+}
+
+async fn waiting_batches_are_skipped_until_their_time(store: impl BatchStore) {
+    let id = store
+        .create_batch(new_batch("", &["A|+Category:X"]))
+        .await
+        .expect("created");
+    let run = store
+        .start_background(id, &starter(), &credentials("1"))
+        .await
+        .expect("db")
+        .expect("run");
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("time")
+            .as_secs(),
+    )
+    .expect("time");
+    store
+        .suspend_run(run, now + 600, "the wiki is lagged")
+        .await
+        .expect("suspended");
+    assert!(
+        store
+            .claim_background_command("r")
+            .await
+            .expect("claim")
+            .is_none()
+    );
+    let batch = store.batch(id).await.expect("read").expect("exists");
+    let suspension = batch
+        .active_run()
+        .and_then(|r| r.suspended.clone())
+        .expect("suspended");
+    assert_eq!(
+        (suspension.until, suspension.reason.as_str()),
+        (now + 600, "the wiki is lagged")
+    );
+    store
+        .suspend_run(run, now - 1, "over")
+        .await
+        .expect("suspended");
+    let claim = store
+        .claim_background_command("r")
+        .await
+        .expect("claim")
+        .expect("its turn again");
+    // Put back: planned again, and claimable again.
+    store
+        .release_command(claim.command.id)
+        .await
+        .expect("released");
+    let again = store
+        .claim_background_command("r")
+        .await
+        .expect("claim")
+        .expect("claimable");
+    assert_eq!(again.command.id, claim.command.id);
+}
+
+async fn heartbeats_plan_again_what_dead_runners_left(store: impl BatchStore) {
+    let id = store
+        .create_batch(new_batch(
+            "",
+            &["A|+Category:X", "B|+Category:X", "C|+Category:X"],
+        ))
+        .await
+        .expect("created");
+    store
+        .start_background(id, &starter(), &credentials("1"))
+        .await
+        .expect("db")
+        .expect("run");
+    assert_eq!(store.heartbeat("alive").await.expect("heartbeat"), 0);
+    let by_live = store
+        .claim_background_command("alive")
+        .await
+        .expect("claim")
+        .expect("A");
+    let by_dead = store
+        .claim_background_command("dead")
+        .await
+        .expect("claim")
+        .expect("B");
+    // A web request's slice ("Run the next commands now") that is still running.
+    let by_web = store.take_planned(id, 1).await.expect("taken");
+    assert_eq!(by_web.len(), 1);
+
+    assert_eq!(
+        store.heartbeat("alive").await.expect("heartbeat"),
+        1,
+        "only the dead runner's"
+    );
+    let batch = store.batch(id).await.expect("read").expect("exists");
+    let status = |page: &str| {
+        batch
+            .commands
+            .iter()
+            .find(|c| c.command.page == page)
+            .map(|c| c.status.clone())
+    };
+    assert_eq!(
+        status(&by_dead.command.command.page),
+        Some(CommandStatus::Planned)
+    );
+    assert_eq!(
+        status(&by_live.command.command.page),
+        Some(CommandStatus::Pending)
+    );
+    assert_eq!(
+        status(&by_web[0].command.page),
+        Some(CommandStatus::Pending)
+    );
+
+    // A runner that stops cleanly is gone at once: its pending commands are planned again.
+    store
+        .unregister_runner("alive")
+        .await
+        .expect("unregistered");
+    assert_eq!(store.heartbeat("another").await.expect("heartbeat"), 1);
+}
+
+async fn one_refresher_at_a_time(store: impl BatchStore) {
+    let id = store
+        .create_batch(new_batch("", &["A|+Category:X"]))
+        .await
+        .expect("created");
+    let run = store
+        .start_background(id, &starter(), &credentials("1"))
+        .await
+        .expect("db")
+        .expect("run");
+    let until = 4_000_000_000;
+    assert!(store.lock_refresh(run, until).await.expect("lock"));
+    assert!(!store.lock_refresh(run, until).await.expect("lock"), "held");
+    store
+        .store_credentials(run, &credentials("2"))
+        .await
+        .expect("stored");
+    assert_eq!(
+        store.credentials(run).await.expect("read"),
+        Some(credentials("2"))
+    );
+    assert!(
+        store.lock_refresh(run, until).await.expect("lock"),
+        "released by storing"
+    );
+    store.stop_run(run, None, "revoked").await.expect("stopped");
+    store
+        .store_credentials(run, &credentials("3"))
+        .await
+        .expect("ignored");
+    assert_eq!(
+        store.credentials(run).await.expect("read"),
+        None,
+        "a stopped run gets no tokens back"
+    );
+    assert!(!store.lock_refresh(run, until).await.expect("lock"));
+}
+
 async fn mariadb_store(database: &TestDatabase) -> MariaDbStore {
     let options = MySqlConnectOptions::from_str(database.url()).expect("URL parses");
     MariaDbStore::connect_lazy(options)
@@ -244,6 +550,11 @@ contract!(
     lists_newest_first_with_paging,
     concurrent_takers_never_share_a_command,
     large_batches_round_trip,
+    one_background_run_at_a_time_with_history,
+    runners_claim_from_running_batches_in_turn,
+    waiting_batches_are_skipped_until_their_time,
+    heartbeats_plan_again_what_dead_runners_left,
+    one_refresher_at_a_time,
 );
 
 #[tokio::test]

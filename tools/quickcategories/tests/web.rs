@@ -6,9 +6,9 @@ mod common;
 use std::str::FromStr;
 
 use axum::http::StatusCode;
-use common::{Tool, env_for, setup, setup_with, url_through};
-use quickcategories::store::{MariaDbStore, MemoryStore, Store};
-use serde_json::Value;
+use common::{Setup, Tool, env_for, setup, setup_with, url_through};
+use quickcategories::store::{BatchStore, MariaDbStore, MemoryStore, Store};
+use serde_json::{Value, json};
 use sqlx::mysql::MySqlConnectOptions;
 use test_support::{FakeUser, FakeWiki};
 
@@ -515,3 +515,280 @@ async fn database_outage_is_a_503_and_the_tool_recovers_without_restart() {
     assert!(up.body.contains("Page#resolve_redirects=yes"));
 }
 
+/// A second user, logged in with their own browser.
+async fn other_user(setup: &Setup, name: &str, groups: &[&str]) -> test_support::TestClient {
+    setup
+        .fake
+        .add_user(FakeUser::new(name).with_only_groups(groups));
+    let mut client = setup.tool.client();
+    setup.fake.log_in(&mut client, "/login").await;
+    client
+}
+
+async fn post_with_token(
+    client: &mut test_support::TestClient,
+    path: &str,
+) -> test_support::TestResponse {
+    let token = client.get("/").await.csrf_token().expect("token");
+    client.post_form(path, &[("csrf_token", &token)]).await
+}
+
+#[tokio::test]
+async fn a_background_run_shows_on_the_page_and_the_creator_can_stop_it() {
+    let mut setup = setup().await;
+    setup.create("Alpha|+Category:New").await;
+    let before = setup.client.get("/batch/1/").await;
+    assert!(
+        before.body.contains("/batch/1/start_background"),
+        "{}",
+        before.body
+    );
+    assert!(!before.body.contains("http-equiv=\"refresh\""));
+
+    let started = setup.start_background("/batch/1/").await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    assert_eq!(started.location(), Some("/batch/1/"));
+    // The grant is a second authorization, not the session's tokens.
+    let code_exchanges = setup
+        .fake
+        .token_requests()
+        .iter()
+        .filter(|r| r.get("grant_type").map(String::as_str) == Some("authorization_code"))
+        .count();
+    assert_eq!(
+        code_exchanges, 2,
+        "one for the login, one for the background run"
+    );
+
+    let page = setup.client.get("/batch/1/").await;
+    assert!(
+        page.body
+            .contains("Running in the background</strong>, started by Creator"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<meta http-equiv=\"refresh\" content=\"10\">"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("/batch/1/stop_background"));
+    assert!(
+        !page.body.contains("/batch/1/run_slice"),
+        "no step-by-step run meanwhile"
+    );
+    assert!(
+        page.body.contains("Started by Creator on"),
+        "history: {}",
+        page.body
+    );
+
+    let again = setup.start_background("/batch/1/").await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("already running"), "{}", again.body);
+    let slice = setup.run_slice("/batch/1/").await;
+    assert_eq!(slice.status, StatusCode::CONFLICT);
+
+    let run = setup
+        .tool
+        .store
+        .batch(1)
+        .await
+        .expect("store")
+        .expect("batch")
+        .background[0]
+        .id;
+    assert!(
+        setup
+            .tool
+            .store
+            .credentials(run)
+            .await
+            .expect("store")
+            .is_some()
+    );
+    let stopped = setup.stop_background("/batch/1/").await;
+    assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.body);
+    assert!(
+        setup
+            .tool
+            .store
+            .credentials(run)
+            .await
+            .expect("store")
+            .is_none(),
+        "stopping deletes the tokens"
+    );
+    let page = setup.client.get("/batch/1/").await;
+    assert!(!page.body.contains("http-equiv=\"refresh\""));
+    assert!(page.body.contains("stopped by Creator on"), "{}", page.body);
+    assert!(
+        page.body.contains("/batch/1/start_background"),
+        "can start again"
+    );
+    let not_running = setup.stop_background("/batch/1/").await;
+    assert_eq!(not_running.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn only_an_autoconfirmed_creator_may_start_a_background_run() {
+    let mut setup = setup().await;
+    setup.create("Alpha|+Category:New").await;
+
+    let mut other = other_user(&setup, "Other", &["user", "autoconfirmed"]).await;
+    let refused = post_with_token(&mut other, "/batch/1/start_background").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("Only Creator"), "{}", refused.body);
+
+    let mut newcomer = other_user(&setup, "Newcomer", &["*", "user"]).await;
+    let token = newcomer.get("/").await.csrf_token().expect("token");
+    let created = newcomer
+        .post_form(
+            "/",
+            &[
+                ("csrf_token", &token),
+                ("domain", "en.wikipedia.org"),
+                ("commands", "Beta|+Category:X"),
+            ],
+        )
+        .await;
+    assert_eq!(created.location(), Some("/batch/2/"));
+    let refused = post_with_token(&mut newcomer, "/batch/2/start_background").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.body.contains("Only autoconfirmed users"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("step by step"));
+
+    // Groups are checked again with the profile the wiki gives for the grant: the creator lost
+    // autoconfirmed since logging in (the session still says otherwise).
+    setup
+        .fake
+        .add_user(FakeUser::new("Creator").with_only_groups(&["*", "user"]));
+    let refused = setup.start_background("/batch/1/").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let batch = setup
+        .tool
+        .store
+        .batch(1)
+        .await
+        .expect("store")
+        .expect("batch");
+    assert!(batch.background.is_empty(), "nothing was started");
+
+    let no_token = setup
+        .client
+        .post_form("/batch/1/start_background", &[])
+        .await;
+    assert_eq!(no_token.status, StatusCode::BAD_REQUEST, "CSRF-checked");
+}
+
+#[tokio::test]
+async fn a_grant_from_another_account_is_refused() {
+    let mut setup = setup().await;
+    setup.create("Alpha|+Category:New").await;
+    let token = setup.token().await;
+    let start = setup
+        .client
+        .post_form("/batch/1/start_background", &[("csrf_token", &token)])
+        .await;
+    let authorize = start.location().expect("to the wiki").to_owned();
+    // At the wiki, someone else is logged in and authorizes.
+    setup.fake.add_user(FakeUser::new("Someone else"));
+    let callback = setup.fake.authorize(&authorize).await;
+    let refused = setup.client.get(&callback).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.contains("You authorized as Someone else"),
+        "{}",
+        refused.body
+    );
+    let batch = setup
+        .tool
+        .store
+        .batch(1)
+        .await
+        .expect("store")
+        .expect("batch");
+    assert!(batch.background.is_empty());
+}
+
+#[tokio::test]
+async fn administrators_of_the_wiki_may_stop_a_run_and_others_may_not() {
+    let mut setup = setup().await;
+    setup.create("Alpha|+Category:New").await;
+    setup.start_background("/batch/1/").await;
+    // The batch's wiki says who its administrators are.
+    setup.fake.on_api(|request| {
+        request.has(&[("meta", "userinfo")]).then(|| {
+            let groups = if request.user.as_deref() == Some("Admin") {
+                json!(["*", "user", "sysop"])
+            } else {
+                json!(["*", "user"])
+            };
+            json!({"query": {"userinfo": {"name": request.user, "groups": groups}}})
+        })
+    });
+
+    let mut other = other_user(&setup, "Other", &["user", "autoconfirmed"]).await;
+    let page = other.get("/batch/1/").await;
+    assert!(
+        page.body
+            .contains("administrators of en.wikipedia.org only"),
+        "{}",
+        page.body
+    );
+    let refused = post_with_token(&mut other, "/batch/1/stop_background").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused
+            .body
+            .contains("or an administrator of en.wikipedia.org")
+    );
+
+    // Administrators of another wiki are not enough: the groups come from the batch's wiki.
+    let mut admin = other_user(&setup, "Admin", &["user", "sysop"]).await;
+    let stopped = post_with_token(&mut admin, "/batch/1/stop_background").await;
+    assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.body);
+    let page = setup.client.get("/batch/1/").await;
+    assert!(page.body.contains("stopped by Admin on"), "{}", page.body);
+    assert!(
+        setup
+            .requests(&[("meta", "userinfo")])
+            .iter()
+            .all(|r| r.user.is_some())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_in_memory_run_in_the_background_too() {
+    let mut setup = setup().await;
+    setup.wiki.set("Alpha", "Text.");
+    setup.wiki.set("Beta", "Text.");
+    setup
+        .create("Alpha|+Category:New\nBeta|+Category:New")
+        .await;
+    setup.start_background("/batch/1/").await;
+    let runner = common::RunningRunner::start(setup.tool.runner(setup.tool.store.clone()));
+    let batch =
+        common::wait_until_done(&setup.tool.store, 1, std::time::Duration::from_secs(30)).await;
+    runner.stop().await;
+    assert_eq!(
+        (setup.wiki.edits("Alpha"), setup.wiki.edits("Beta")),
+        (1, 1)
+    );
+    assert!(
+        batch.active_run().is_none(),
+        "the run ended when every command had run"
+    );
+    let page = setup.client.get("/batch/1/").await;
+    assert!(page.body.contains("ended on"), "{}", page.body);
+    assert!(page.body.contains("every command has run"));
+    assert!(
+        !page.body.contains("The background run stopped"),
+        "finishing is no failure"
+    );
+}

@@ -183,8 +183,8 @@ pub(super) async fn stop(
         )
         .with_link(format!("/batch/{id}/"), "Back to the batch"));
     };
-    let allowed = batch.creator.sub == user.identity.sub
-        || is_sysop_on(&state, &user, &batch.domain).await?;
+    let allowed =
+        batch.creator.sub == user.identity.sub || is_sysop_on(&state, &user, &batch.domain).await?;
     if !allowed {
         return Err(forbidden(
             "Not allowed",

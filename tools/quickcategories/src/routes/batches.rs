@@ -13,8 +13,7 @@ use serde::Deserialize;
 use super::{AppState, format_time, no_such_batch, parse_batch_id, store_error};
 use crate::execute;
 use crate::store::{
-    BackgroundRun, Batch, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome, Progress,
-    now,
+    BackgroundRun, Batch, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome, Progress, now,
 };
 
 pub const MAX_LIMIT: u64 = 500;

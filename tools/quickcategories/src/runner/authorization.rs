@@ -128,10 +128,10 @@ impl Authorizations {
         let refreshed = SealedCredentials {
             access_token: self.sealing.seal(&tokens.access_token),
             // Providers may rotate the refresh token; keep the old one if they did not.
-            refresh_token: tokens
-                .refresh_token
-                .as_deref()
-                .map_or_else(|| credentials.refresh_token.clone(), |t| self.sealing.seal(t)),
+            refresh_token: tokens.refresh_token.as_deref().map_or_else(
+                || credentials.refresh_token.clone(),
+                |t| self.sealing.seal(t),
+            ),
             access_expires_at: now().saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX)),
         };
         // The old refresh token is revoked now: the new one must reach the store. Retry a

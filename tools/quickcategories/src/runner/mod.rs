@@ -231,7 +231,14 @@ impl Runner {
                 }
                 Err(AuthorizationError::Transient(reason)) => {
                     if attempt >= TRANSIENT_ATTEMPTS || !self.backoff(&mut delay, stop).await {
-                        return self.wait(claim.run, command_id, UNREACHABLE_WAIT_SECONDS, &format!("the authorization could not be renewed yet: {reason}")).await;
+                        return self
+                            .wait(
+                                claim.run,
+                                command_id,
+                                UNREACHABLE_WAIT_SECONDS,
+                                &format!("the authorization could not be renewed yet: {reason}"),
+                            )
+                            .await;
                     }
                     continue;
                 }
@@ -366,7 +373,10 @@ impl Runner {
                     if *stop.borrow() {
                         let since = *stopping_since.get_or_insert_with(tokio::time::Instant::now);
                         if since.elapsed() >= SHUTDOWN_STORE_GRACE {
-                            tracing::error!(command, "stopping without the outcome stored; the command will run again");
+                            tracing::error!(
+                                command,
+                                "stopping without the outcome stored; the command will run again"
+                            );
                             return Processed::Abandoned;
                         }
                     }
@@ -402,7 +412,10 @@ async fn heartbeats(store: Store, runner: String) {
         match store.heartbeat(&runner).await {
             Ok(0) => {}
             Ok(replanned) => {
-                tracing::info!(replanned, "planned again the commands of runners that are gone")
+                tracing::info!(
+                    replanned,
+                    "planned again the commands of runners that are gone"
+                )
             }
             Err(error) => tracing::warn!(%error, "heartbeat failed"),
         }
@@ -460,18 +473,27 @@ mod tests {
             disposition(&failed("mwoauth-invalid-authorization")),
             Disposition::Reauthorize
         );
-        assert_eq!(disposition(&failed("assertuserfailed")), Disposition::Reauthorize);
+        assert_eq!(
+            disposition(&failed("assertuserfailed")),
+            Disposition::Reauthorize
+        );
         assert!(matches!(
             disposition(&Outcome::Maxlag {
                 info: "lag".to_owned()
             }),
-            Disposition::Wait { seconds: MAXLAG_WAIT_SECONDS, .. }
+            Disposition::Wait {
+                seconds: MAXLAG_WAIT_SECONDS,
+                ..
+            }
         ));
         assert!(matches!(
             disposition(&Outcome::ReadOnly {
                 info: "maintenance".to_owned()
             }),
-            Disposition::Wait { seconds: READ_ONLY_WAIT_SECONDS, .. }
+            Disposition::Wait {
+                seconds: READ_ONLY_WAIT_SECONDS,
+                ..
+            }
         ));
         assert!(matches!(
             disposition(&Outcome::Blocked {

@@ -479,7 +479,12 @@ impl BatchStore for MariaDbStore {
         }
     }
 
-    async fn stop_run(&self, run: RunId, by: Option<&str>, reason: &str) -> Result<bool, StoreError> {
+    async fn stop_run(
+        &self,
+        run: RunId,
+        by: Option<&str>,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
         let pool = self.ready().await?;
         stop_where(pool, run, by, reason, "").await
     }

@@ -203,7 +203,12 @@ impl BatchStore for MemoryStore {
         Ok(Some(id))
     }
 
-    async fn stop_run(&self, run: RunId, by: Option<&str>, reason: &str) -> Result<bool, StoreError> {
+    async fn stop_run(
+        &self,
+        run: RunId,
+        by: Option<&str>,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
         let mut state = self.state();
         let Some(active) = state.active_run_mut(run) else {
             return Ok(false);
@@ -301,9 +306,9 @@ impl BatchStore for MemoryStore {
         let Some(&(_, run, batch_id)) = candidates.first() else {
             return Ok(None);
         };
-        let batch = state.batch_mut(batch_id).ok_or_else(|| {
-            StoreError::Corrupt(format!("running batch {batch_id} disappeared"))
-        })?;
+        let batch = state
+            .batch_mut(batch_id)
+            .ok_or_else(|| StoreError::Corrupt(format!("running batch {batch_id} disappeared")))?;
         let Some(command) = batch
             .commands
             .iter_mut()
@@ -315,7 +320,9 @@ impl BatchStore for MemoryStore {
         let command = command.clone();
         batch.updated_at = now;
         let domain = batch.domain.clone();
-        state.claims.insert(command.id, (Some(runner.to_owned()), now));
+        state
+            .claims
+            .insert(command.id, (Some(runner.to_owned()), now));
         if let Some(run_state) = state.runs.get_mut(&run) {
             run_state.last_claim_ms = now_ms();
         }

@@ -302,8 +302,10 @@ pub trait BatchStore: Send + Sync {
     fn heartbeat(&self, runner: &str) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// A runner stops cleanly (after finishing its command).
-    fn unregister_runner(&self, runner: &str)
-    -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn unregister_runner(
+        &self,
+        runner: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Claims the next planned command of the running, not suspended batch that waited
     /// longest, atomically: two runners never claim the same command.
@@ -395,14 +397,24 @@ impl BatchStore for Store {
         }
     }
 
-    async fn start_background(&self, batch: BatchId, starter: &Creator, credentials: &SealedCredentials) -> Result<Option<RunId>, StoreError> {
+    async fn start_background(
+        &self,
+        batch: BatchId,
+        starter: &Creator,
+        credentials: &SealedCredentials,
+    ) -> Result<Option<RunId>, StoreError> {
         match self {
             Self::Memory(store) => store.start_background(batch, starter, credentials).await,
             Self::MariaDb(store) => store.start_background(batch, starter, credentials).await,
         }
     }
 
-    async fn stop_run(&self, run: RunId, by: Option<&str>, reason: &str) -> Result<bool, StoreError> {
+    async fn stop_run(
+        &self,
+        run: RunId,
+        by: Option<&str>,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
         match self {
             Self::Memory(store) => store.stop_run(run, by, reason).await,
             Self::MariaDb(store) => store.stop_run(run, by, reason).await,
@@ -465,7 +477,11 @@ impl BatchStore for Store {
         }
     }
 
-    async fn store_credentials(&self, run: RunId, credentials: &SealedCredentials) -> Result<(), StoreError> {
+    async fn store_credentials(
+        &self,
+        run: RunId,
+        credentials: &SealedCredentials,
+    ) -> Result<(), StoreError> {
         match self {
             Self::Memory(store) => store.store_credentials(run, credentials).await,
             Self::MariaDb(store) => store.store_credentials(run, credentials).await,

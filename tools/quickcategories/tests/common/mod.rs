@@ -180,7 +180,10 @@ impl Setup {
         let token = self.token().await;
         let start = self
             .client
-            .post_form(&format!("{batch}start_background"), &[("csrf_token", &token)])
+            .post_form(
+                &format!("{batch}start_background"),
+                &[("csrf_token", &token)],
+            )
             .await;
         if start.status != StatusCode::SEE_OTHER {
             return start;
@@ -193,7 +196,10 @@ impl Setup {
     pub async fn stop_background(&mut self, batch: &str) -> TestResponse {
         let token = self.token().await;
         self.client
-            .post_form(&format!("{batch}stop_background"), &[("csrf_token", &token)])
+            .post_form(
+                &format!("{batch}stop_background"),
+                &[("csrf_token", &token)],
+            )
             .await
     }
 
@@ -323,7 +329,7 @@ pub async fn wait_until_done(store: &Store, batch: u64, limit: Duration) -> Batc
 
 pub async fn setup_with(extra: &[(&'static str, &str)], store: Store) -> Setup {
     let fake = FakeWiki::start().await;
-    fake.add_user(FakeUser::new("Creator").with_groups(&["user", "autoconfirmed"]));
+    fake.add_user(FakeUser::new("Creator"));
     let wiki = Wiki::default();
     let answering = wiki.clone();
     fake.on_api(move |request| answering.answer(request));
@@ -341,7 +347,6 @@ pub async fn setup_with(extra: &[(&'static str, &str)], store: Store) -> Setup {
 pub async fn setup() -> Setup {
     setup_with(&[], Store::Memory(MemoryStore::new())).await
 }
-
 
 /// `url` with its host and port replaced by `address`.
 pub fn url_through(url: &str, address: &str) -> String {
