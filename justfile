@@ -27,7 +27,7 @@ db-image:
 
 # Only the database tests (store contract, outage and recovery), e.g. against TEST_MARIADB_URL.
 test-db: db-image
-    cargo test --locked -p quickcategories --test store_contract --test web
+    cargo test --locked -p quickcategories --test store_contract --test web --test runner
 
 # Formatting and clippy, warnings as errors.
 lint:

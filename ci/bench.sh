@@ -43,3 +43,9 @@ run_wrk /healthz
 run_wrk /
 peak_rss_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
 echo "peak RSS: $(( peak_rss_kib / 1024 )) MiB ($peak_rss_kib KiB)"
+
+# A tool's own benchmarks (benches/ in its crate, e.g. QuickCategories' background runner).
+if [[ -d "$root/tools/$tool/benches" ]]; then
+  kill "$pid" 2>/dev/null || true
+  cargo bench --locked -p "$tool" --manifest-path "$root/Cargo.toml"
+fi

@@ -94,3 +94,56 @@ impl Settings {
             .filter(|reason| !reason.is_empty())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
+    use secrecy::ExposeSecret;
+
+    use super::Settings;
+
+    #[test]
+    fn toolforge_variables_arrive_verbatim_and_numbers_parse() {
+        let environment: &[(&str, &str)] = &[
+            (
+                "TOOL_SECRET_KEY",
+                "a secret key that is long enough for production",
+            ),
+            ("TOOL_TOOLSDB_USER", "s12345"),
+            ("TOOL_TOOLSDB_PASSWORD", "007"),
+            ("TOOL_DATABASE__PORT", "3307"),
+            ("TOOL_RUNNER__IDLE_SECONDS", "2"),
+            ("TOOL_RUNNER__LIVENESS_FILE", "/tmp/alive"),
+            (
+                "TOOL_TOOLFORGE_API_URL",
+                "https://api.svc.tools.eqiad1.wikimedia.cloud:30003",
+            ),
+        ];
+        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
+            .expect("config loads");
+        let settings = config.tool;
+        assert_eq!(
+            settings
+                .toolsdb_password
+                .as_ref()
+                .map(|p| p.expose_secret().to_owned()),
+            Some("007".to_owned()),
+            "a password of digits keeps its leading zero"
+        );
+        assert_eq!(settings.database.port, 3307);
+        assert_eq!(settings.runner.idle_seconds, 2);
+        assert_eq!(settings.runner.liveness_file, "/tmp/alive");
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads");
+        assert_eq!(config.tool.database.port, 3306);
+        assert_eq!(
+            config.tool.runner.liveness_file,
+            "/tmp/quickcategories-runner.alive"
+        );
+        assert_eq!(config.tool.runner.idle_seconds, 5);
+    }
+}

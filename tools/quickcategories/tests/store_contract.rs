@@ -516,6 +516,43 @@ async fn one_refresher_at_a_time(store: impl BatchStore) {
     assert!(!store.lock_refresh(run, until).await.expect("lock"));
 }
 
+async fn heartbeats_end_runs_with_nothing_left(store: impl BatchStore) {
+    let id = store
+        .create_batch(new_batch("", &["A|+Category:X"]))
+        .await
+        .expect("created");
+    let run = store
+        .start_background(id, &starter(), &credentials("1"))
+        .await
+        .expect("db")
+        .expect("run");
+    let claim = store
+        .claim_background_command("r")
+        .await
+        .expect("claim")
+        .expect("A");
+    store.heartbeat("r").await.expect("heartbeat");
+    assert!(
+        store.credentials(run).await.expect("read").is_some(),
+        "still running: A is pending"
+    );
+    // The outcome is stored, but the runner died before ending the run.
+    store
+        .finish_command(claim.command.id, &Outcome::NoChange)
+        .await
+        .expect("finished");
+    store.heartbeat("r").await.expect("heartbeat");
+    let batch = store.batch(id).await.expect("read").expect("exists");
+    assert_eq!(
+        batch.background[0]
+            .stopped
+            .as_ref()
+            .map(|s| s.reason.as_str()),
+        Some(FINISHED)
+    );
+    assert!(store.credentials(run).await.expect("read").is_none());
+}
+
 async fn mariadb_store(database: &TestDatabase) -> MariaDbStore {
     let options = MySqlConnectOptions::from_str(database.url()).expect("URL parses");
     MariaDbStore::connect_lazy(options)
@@ -554,6 +591,7 @@ contract!(
     runners_claim_from_running_batches_in_turn,
     waiting_batches_are_skipped_until_their_time,
     heartbeats_plan_again_what_dead_runners_left,
+    heartbeats_end_runs_with_nothing_left,
     one_refresher_at_a_time,
 );
 

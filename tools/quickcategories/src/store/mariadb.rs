@@ -35,7 +35,7 @@ fn migrator() -> sqlx::migrate::Migrator {
 }
 
 /// `[database]` / `TOOL_DATABASE__*`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
     /// A full `mysql://user:password@host:port/database` URL; wins over everything else.
     #[serde(default)]
@@ -43,6 +43,9 @@ pub struct DatabaseSettings {
     /// ToolsDB's host, used with the credentials Toolforge injects.
     #[serde(default = "default_host")]
     pub host: String,
+    /// ToolsDB's port (`TOOL_DATABASE__PORT`).
+    #[serde(default = "default_port")]
+    pub port: u16,
     /// The database name; default `<TOOL_TOOLSDB_USER>__quickcategories`.
     #[serde(default)]
     pub name: Option<String>,
@@ -50,6 +53,21 @@ pub struct DatabaseSettings {
 
 fn default_host() -> String {
     "tools.db.svc.wikimedia.cloud".to_owned()
+}
+
+fn default_port() -> u16 {
+    3306
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            host: default_host(),
+            port: default_port(),
+            name: None,
+        }
+    }
 }
 
 impl DatabaseSettings {
@@ -72,7 +90,7 @@ impl DatabaseSettings {
         Ok(Some(
             MySqlConnectOptions::new()
                 .host(&self.host)
-                .port(3306)
+                .port(self.port)
                 .username(user)
                 .password(password.expose_secret())
                 .database(&database)
@@ -544,6 +562,18 @@ impl BatchStore for MariaDbStore {
         .execute(pool)
         .await
         .map_err(unavailable)?;
+        // Runs whose last outcome was stored but which were not ended then (database hiccup).
+        sqlx::query(
+            "UPDATE background_run r SET active_batch_id = NULL, stopped_at = ?, stop_reason = ?, \
+             access_token = NULL, refresh_token = NULL, refresh_locked_until = 0 \
+             WHERE r.stopped_at IS NULL AND NOT EXISTS (SELECT 1 FROM command c \
+             WHERE c.batch_id = r.batch_id AND c.status IN ('planned', 'pending'))",
+        )
+        .bind(now)
+        .bind(FINISHED)
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
         Ok(replanned.rows_affected())
     }
 
@@ -708,10 +738,7 @@ mod tests {
 
     #[test]
     fn toolsdb_credentials_give_the_tools_database() {
-        let settings = DatabaseSettings {
-            host: default_host(),
-            ..DatabaseSettings::default()
-        };
+        let settings = DatabaseSettings::default();
         let options = settings
             .connect_options(Some("s12345"), Some(&secret("007")))
             .expect("valid")
@@ -725,9 +752,8 @@ mod tests {
     #[test]
     fn the_database_name_and_url_can_be_overridden() {
         let settings = DatabaseSettings {
-            host: default_host(),
             name: Some("s12345__qc_test".to_owned()),
-            url: None,
+            ..DatabaseSettings::default()
         };
         let options = settings
             .connect_options(Some("s12345"), Some(&secret("pw")))

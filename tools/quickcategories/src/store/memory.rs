@@ -256,26 +256,44 @@ impl BatchStore for MemoryStore {
     }
 
     async fn heartbeat(&self, runner: &str) -> Result<u64, StoreError> {
-        let mut state = self.state();
-        let now = now();
-        state.runners.insert(runner.to_owned(), now);
-        state
-            .runners
-            .retain(|_, heartbeat| *heartbeat >= now - RUNNER_TIMEOUT_SECONDS);
-        let abandoned: Vec<CommandId> = state
-            .claims
-            .iter()
-            .filter(|(_, (claimer, claimed_at))| match claimer {
-                Some(claimer) => !state.runners.contains_key(claimer),
-                None => *claimed_at < now - WEB_CLAIM_TIMEOUT_SECONDS,
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        for command in &abandoned {
-            state.claims.remove(command);
-            state.set_status(*command, CommandStatus::Planned);
+        let (replanned, finished) = {
+            let mut state = self.state();
+            let now = now();
+            state.runners.insert(runner.to_owned(), now);
+            state
+                .runners
+                .retain(|_, heartbeat| *heartbeat >= now - RUNNER_TIMEOUT_SECONDS);
+            let abandoned: Vec<CommandId> = state
+                .claims
+                .iter()
+                .filter(|(_, (claimer, claimed_at))| match claimer {
+                    Some(claimer) => !state.runners.contains_key(claimer),
+                    None => *claimed_at < now - WEB_CLAIM_TIMEOUT_SECONDS,
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            for command in &abandoned {
+                state.claims.remove(command);
+                state.set_status(*command, CommandStatus::Planned);
+            }
+            // Runs whose last outcome was stored but which were not ended then.
+            let finished: Vec<RunId> = state
+                .batches
+                .iter()
+                .filter_map(|batch| {
+                    let progress = batch.progress();
+                    batch
+                        .active_run()
+                        .filter(|_| progress.planned == 0 && progress.pending == 0)
+                        .map(|run| run.id)
+                })
+                .collect();
+            (abandoned.len() as u64, finished)
+        };
+        for run in finished {
+            self.stop_run(run, None, super::FINISHED).await?;
         }
-        Ok(abandoned.len() as u64)
+        Ok(replanned)
     }
 
     async fn unregister_runner(&self, runner: &str) -> Result<(), StoreError> {

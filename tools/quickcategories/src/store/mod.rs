@@ -297,8 +297,9 @@ pub trait BatchStore: Send + Sync {
         reason: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// A runner is alive: records it, and plans again the pending commands of runners that
-    /// are gone and of web requests that died. Returns how many commands were planned again.
+    /// A runner is alive: records it, plans again the pending commands of runners that are
+    /// gone and of web requests that died, and ends runs with nothing left to run. Returns how
+    /// many commands were planned again.
     fn heartbeat(&self, runner: &str) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// A runner stops cleanly (after finishing its command).
