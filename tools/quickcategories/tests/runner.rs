@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -383,4 +384,120 @@ async fn a_lagged_wiki_makes_the_batch_wait_and_a_block_stops_it() {
     let reason = batch.background[0].stopped.clone().expect("stopped").reason;
     assert!(reason.contains("blocked"), "{reason}");
     assert_eq!(batch.progress().planned, 2);
+}
+
+/// The environment Toolforge would give the runner process, pointed at the test's wiki and
+/// database.
+fn process_env(setup: &Setup, database: &TestDatabase, liveness: &Path) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("TOOL_SECRET_KEY".to_owned(), common::SECRET.to_owned()),
+        ("TOOL_DATABASE__URL".to_owned(), database.url().to_owned()),
+        ("TOOL_API_URL_TEMPLATE".to_owned(), setup.fake.api_url()),
+        (
+            "TOOL_RUNNER__LIVENESS_FILE".to_owned(),
+            liveness.display().to_string(),
+        ),
+        ("TOOL_RUNNER__IDLE_SECONDS".to_owned(), "1".to_owned()),
+        ("RUST_LOG".to_owned(), "warn".to_owned()),
+    ];
+    env.extend(
+        setup
+            .fake
+            .oauth_env()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v)),
+    );
+    env
+}
+
+fn binary(args: &[&str], env: &[(String, String)]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_quickcategories"));
+    command.args(args).env_clear().envs(env.iter().cloned());
+    command
+}
+
+async fn sigterm_and_wait(mut process: std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &process.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(status) = process.try_wait().expect("wait") {
+            assert!(status.success(), "exit status after SIGTERM: {status}");
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still running 5 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runner_process_stops_on_sigterm_mid_batch_and_a_restart_completes_it() {
+    let (database, mut setup) = database_setup().await;
+    running_batch(&mut setup, 300).await;
+    let liveness = std::env::temp_dir().join(format!(
+        "quickcategories-runner-test-{}-{}.alive",
+        std::process::id(),
+        database.name()
+    ));
+    let env = process_env(&setup, &database, &liveness);
+
+    let first = binary(&["runner"], &env).spawn().expect("runner starts");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while setup.wiki.total_edits() < 20 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the runner made no edits"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The health check script Toolforge runs: passes once per proof of life.
+    let check = binary(&["check-runner"], &env)
+        .output()
+        .expect("check runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    sigterm_and_wait(first).await;
+
+    let stopped = setup.tool.store.batch(1).await.expect("db").expect("batch");
+    let progress = stopped.progress();
+    assert_eq!(
+        progress.pending, 0,
+        "the command in progress was finished and stored"
+    );
+    assert!(progress.planned > 0, "stopped mid-batch: {progress:?}");
+    assert_eq!(u64::from(setup.wiki.total_edits()), progress.succeeded);
+    // No runner touches the file any more: the check fails (a stuck runner would be restarted).
+    let _ = binary(&["check-runner"], &env).output();
+    let check = binary(&["check-runner"], &env)
+        .output()
+        .expect("check runs");
+    assert!(!check.status.success());
+
+    let second = binary(&["runner"], &env).spawn().expect("runner starts");
+    wait_until_done(&setup.tool.store, 1, Duration::from_secs(60)).await;
+    sigterm_and_wait(second).await;
+    assert_each_page_edited_once(&setup, 300);
+    let _ = std::fs::remove_file(&liveness);
+}
+
+#[tokio::test]
+async fn the_runner_process_refuses_to_start_without_a_database() {
+    let output = binary(
+        &["runner"],
+        &[("TOOL_SECRET_KEY".to_owned(), common::SECRET.to_owned())],
+    )
+    .output()
+    .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no database configured"), "{stderr}");
 }

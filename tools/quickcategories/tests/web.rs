@@ -792,3 +792,29 @@ async fn batches_in_memory_run_in_the_background_too() {
         "finishing is no failure"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_runner_claims_nothing() {
+    let mut setup = setup().await;
+    setup.wiki.set("Alpha", "Text.");
+    setup.create("Alpha|+Category:New").await;
+    setup.start_background("/batch/1/").await;
+    // The same tool restarted in read-only mode.
+    let read_only = Tool::new(
+        &env_for(&setup.fake, &[("TOOL_READ_ONLY_REASON", "maintenance")]),
+        setup.tool.store.clone(),
+    );
+    let runner = common::RunningRunner::start(read_only.runner(setup.tool.store.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    runner.stop().await;
+    assert_eq!(setup.wiki.total_edits(), 0);
+    let batch = setup
+        .tool
+        .store
+        .batch(1)
+        .await
+        .expect("store")
+        .expect("batch");
+    assert_eq!(batch.progress().planned, 1, "the batch waits");
+    assert!(batch.active_run().is_some(), "and is still running");
+}

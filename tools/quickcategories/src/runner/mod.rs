@@ -17,6 +17,7 @@
 //!   there, removing one that is not), so nothing is done twice on the wiki.
 //!
 //! SIGTERM: the command in progress is finished and stored, then the process exits 0.
+//! In read-only mode (`TOOL_READ_ONLY_REASON`) the runner claims nothing.
 
 mod authorization;
 pub mod liveness;
@@ -179,8 +180,19 @@ impl Runner {
         let heartbeat = tokio::spawn(heartbeats(self.store.clone(), self.id.clone()));
         let mut clients = ClientCache::default();
         let mut database_backoff = Duration::from_millis(500);
+        if let Some(reason) = self.settings.read_only() {
+            tracing::warn!(
+                reason,
+                "read-only: no command runs until the setting is removed"
+            );
+        }
         while !*stop.borrow() {
             self.touch();
+            if self.settings.read_only().is_some() {
+                // Still alive for the health check, but no edits (the web pages say why).
+                sleep_unless_stopped(self.idle, &mut stop).await;
+                continue;
+            }
             let wait = match self.store.claim_background_command(&self.id).await {
                 Ok(Some(claim)) => {
                     database_backoff = Duration::from_millis(500);
