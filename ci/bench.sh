@@ -47,5 +47,7 @@ echo "peak RSS: $(( peak_rss_kib / 1024 )) MiB ($peak_rss_kib KiB)"
 # A tool's own benchmarks (benches/ in its crate, e.g. QuickCategories' background runner).
 if [[ -d "$root/tools/$tool/benches" ]]; then
   kill "$pid" 2>/dev/null || true
-  cargo bench --locked -p "$tool" --manifest-path "$root/Cargo.toml"
+  for bench in "$root/tools/$tool/benches/"*.rs; do
+    cargo bench --locked -p "$tool" --bench "$(basename "$bench" .rs)" --manifest-path "$root/Cargo.toml"
+  done
 fi

@@ -417,8 +417,9 @@ fn binary(args: &[&str], env: &[(String, String)]) -> std::process::Command {
 }
 
 async fn sigterm_and_wait(mut process: std::process::Child) {
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &process.id().to_string()])
+    // The shell's own `kill`: no procps needed in a CI image.
+    let status = std::process::Command::new("sh")
+        .args(["-c", "kill -TERM \"$0\"", &process.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());

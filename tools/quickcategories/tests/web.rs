@@ -818,3 +818,47 @@ async fn a_read_only_runner_claims_nothing() {
     assert_eq!(batch.progress().planned, 1, "the batch waits");
     assert!(batch.active_run().is_some(), "and is still running");
 }
+
+#[tokio::test]
+async fn a_lagged_wiki_leaves_the_slice_planned() {
+    let mut setup = setup().await;
+    setup.wiki.set("Alpha", "Text.");
+    setup.wiki.set("Beta", "Text.");
+    setup
+        .create("Alpha|+Category:New\nBeta|+Category:New")
+        .await;
+    setup.wiki.refuse_edits(Some((
+        "readonly",
+        "The wiki is in read-only mode for maintenance.",
+    )));
+    let refused = setup.run_slice("/batch/1/").await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        refused.body.contains("en.wikipedia.org is read-only"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("still planned"));
+    let batch = setup
+        .tool
+        .store
+        .batch(1)
+        .await
+        .expect("store")
+        .expect("batch");
+    assert_eq!(
+        batch.progress().planned,
+        2,
+        "nothing marked failed, nothing left pending"
+    );
+
+    setup.wiki.refuse_edits(None);
+    assert_eq!(
+        setup.run_slice("/batch/1/").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        (setup.wiki.edits("Alpha"), setup.wiki.edits("Beta")),
+        (1, 1)
+    );
+}

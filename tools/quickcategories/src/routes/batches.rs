@@ -345,8 +345,29 @@ pub(super) async fn run_slice(
         .take_planned(id, state.settings.slice_size)
         .await
         .map_err(store_error)?;
-    for command in commands {
+    let mut commands = commands.into_iter();
+    while let Some(command) = commands.next() {
         let outcome = execute::run(&wiki, &namespace, id, &command.command).await;
+        // The wiki asks everyone to wait: not the command's fault, so it stays planned (with
+        // the rest of the slice) instead of being marked failed.
+        let wait = match &outcome {
+            Outcome::Maxlag { info } => Some(format!("{} is lagged ({info})", batch.domain)),
+            Outcome::ReadOnly { info } => Some(format!("{} is read-only ({info})", batch.domain)),
+            _ => None,
+        };
+        if let Some(reason) = wait {
+            for unrun in std::iter::once(command).chain(commands) {
+                state
+                    .store
+                    .release_command(unrun.id)
+                    .await
+                    .map_err(store_error)?;
+            }
+            return Err(ErrorPage::service_unavailable(format!(
+                "{reason}. The commands not run yet are still planned; please try again in a few minutes."
+            ))
+            .with_link(format!("/batch/{id}/"), "Back to the batch"));
+        }
         state
             .store
             .finish_command(command.id, &outcome)
