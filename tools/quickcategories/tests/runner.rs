@@ -340,7 +340,13 @@ async fn a_lagged_wiki_makes_the_batch_wait_and_a_block_stops_it() {
             .active_run()
             .is_some_and(|run| run.suspended.is_some())
         {
-            assert_eq!(batch.progress().planned, 2, "the command was put back");
+            assert_eq!(
+                batch.progress().planned,
+                2,
+                "the command was put back: {:?} {:?}",
+                batch.commands,
+                batch.background
+            );
             break;
         }
         assert!(
@@ -501,4 +507,99 @@ async fn the_runner_process_refuses_to_start_without_a_database() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no database configured"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_wiki_is_tried_again_and_then_the_batch_waits() {
+    let (database, mut setup) = database_setup().await;
+    running_batch(&mut setup, 30).await;
+    // The runner reaches the wiki's API through a proxy that the test cuts.
+    let wiki_address = setup.fake.url().trim_start_matches("http://").to_owned();
+    let proxy = test_support::TcpProxy::start(&wiki_address).await;
+    let through_proxy = common::Tool::new(
+        &common::env_for(
+            &setup.fake,
+            &[(
+                "TOOL_API_URL_TEMPLATE",
+                &format!("http://{}/w/api.php", proxy.address()),
+            )],
+        ),
+        store_at(database.url()),
+    );
+
+    // A short outage: the command in hand is tried again after growing delays and succeeds.
+    let runner = RunningRunner::start(through_proxy.runner(store_at(database.url())));
+    while setup.wiki.total_edits() < 5 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    proxy.cut();
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    proxy.restore();
+    let batch = wait_until_done(&setup.tool.store, 1, Duration::from_secs(60)).await;
+    runner.stop().await;
+    assert_each_page_edited_once(&setup, 30);
+    assert_eq!(
+        batch.background[0]
+            .stopped
+            .as_ref()
+            .map(|s| s.reason.as_str()),
+        Some(FINISHED)
+    );
+
+    // A long one: after the last attempt the command goes back and the batch waits.
+    setup.wiki.set("Late", "Text.");
+    let created = setup.create("Late|+Category:Checked").await;
+    let late = created.location().expect("batch").to_owned();
+    assert_eq!(
+        setup.start_background(&late).await.status,
+        StatusCode::SEE_OTHER
+    );
+    proxy.cut();
+    let runner = RunningRunner::start(through_proxy.runner(store_at(database.url())));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let waiting = loop {
+        let batch = setup.tool.store.batch(2).await.expect("db").expect("batch");
+        if let Some(suspension) = batch.active_run().and_then(|run| run.suspended.clone()) {
+            assert_eq!(batch.progress().planned, 1, "the command was put back");
+            break suspension;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the batch never waited"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    runner.stop().await;
+    assert!(
+        waiting.reason.contains("could not be reached"),
+        "{}",
+        waiting.reason
+    );
+    assert_eq!(setup.wiki.edits("Late"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_older_than_the_lease_is_planned_again_even_if_its_runner_lives() {
+    let (database, mut setup) = database_setup().await;
+    running_batch(&mut setup, 1).await;
+    let store = store_at(database.url());
+    store.heartbeat("alive").await.expect("heartbeat");
+    store
+        .claim_background_command("alive")
+        .await
+        .expect("db")
+        .expect("a command");
+    assert_eq!(store.heartbeat("alive").await.expect("heartbeat"), 0);
+    // The runner failed to put it back, and a quarter of an hour went by.
+    let pool = sqlx::MySqlPool::connect(database.url())
+        .await
+        .expect("pool");
+    sqlx::query("UPDATE command SET claimed_at = claimed_at - ?")
+        .bind(quickcategories::store::CLAIM_LEASE_SECONDS + 1)
+        .execute(&pool)
+        .await
+        .expect("age the claim");
+    assert_eq!(store.heartbeat("alive").await.expect("heartbeat"), 1);
+    let batch = store.batch(1).await.expect("db").expect("batch");
+    assert_eq!(batch.commands[0].status, CommandStatus::Planned);
 }

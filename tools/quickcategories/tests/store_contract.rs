@@ -516,6 +516,32 @@ async fn one_refresher_at_a_time(store: impl BatchStore) {
     assert!(!store.lock_refresh(run, until).await.expect("lock"));
 }
 
+async fn a_runner_can_put_back_what_it_holds(store: impl BatchStore) {
+    let id = store
+        .create_batch(new_batch("", &["A|+Category:X", "B|+Category:X"]))
+        .await
+        .expect("created");
+    store
+        .start_background(id, &starter(), &credentials("1"))
+        .await
+        .expect("db")
+        .expect("run");
+    store
+        .claim_background_command("mine")
+        .await
+        .expect("claim")
+        .expect("A");
+    store
+        .claim_background_command("other")
+        .await
+        .expect("claim")
+        .expect("B");
+    assert_eq!(store.release_claims_of("mine").await.expect("released"), 1);
+    let batch = store.batch(id).await.expect("read").expect("exists");
+    let statuses: Vec<_> = batch.commands.iter().map(|c| c.status.clone()).collect();
+    assert_eq!(statuses, [CommandStatus::Planned, CommandStatus::Pending]);
+}
+
 async fn heartbeats_end_runs_with_nothing_left(store: impl BatchStore) {
     let id = store
         .create_batch(new_batch("", &["A|+Category:X"]))
@@ -592,6 +618,7 @@ contract!(
     waiting_batches_are_skipped_until_their_time,
     heartbeats_plan_again_what_dead_runners_left,
     heartbeats_end_runs_with_nothing_left,
+    a_runner_can_put_back_what_it_holds,
     one_refresher_at_a_time,
 );
 

@@ -180,18 +180,34 @@ impl Runner {
         let heartbeat = tokio::spawn(heartbeats(self.store.clone(), self.id.clone()));
         let mut clients = ClientCache::default();
         let mut database_backoff = Duration::from_millis(500);
+        // Set when a claim failed: its transaction may have committed with the answer lost,
+        // leaving a command pending under this runner's name that nobody runs.
+        let mut claim_lost = false;
         if let Some(reason) = self.settings.read_only() {
             tracing::warn!(
                 reason,
                 "read-only: no command runs until the setting is removed"
             );
         }
-        while !*stop.borrow() {
+        while !stopping(&stop) {
             self.touch();
             if self.settings.read_only().is_some() {
                 // Still alive for the health check, but no edits (the web pages say why).
                 sleep_unless_stopped(self.idle, &mut stop).await;
                 continue;
+            }
+            if claim_lost {
+                match self.store.release_claims_of(&self.id).await {
+                    Ok(released) => {
+                        if released > 0 {
+                            tracing::info!(released, "put back the commands of lost claims");
+                        }
+                        claim_lost = false;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot put back the commands of lost claims yet");
+                    }
+                }
             }
             let wait = match self.store.claim_background_command(&self.id).await {
                 Ok(Some(claim)) => {
@@ -203,6 +219,7 @@ impl Runner {
                 }
                 Ok(None) => self.idle,
                 Err(error) => {
+                    claim_lost = true;
                     tracing::warn!(%error, "cannot claim a command; trying again");
                     let wait = database_backoff;
                     database_backoff = (database_backoff * 2).min(MAX_DATABASE_BACKOFF);
@@ -342,27 +359,33 @@ impl Runner {
     }
 
     async fn release(&self, command: CommandId) -> Processed {
-        // If this fails, the heartbeat sweep plans the command again once this runner is gone.
-        if let Err(error) = self.store.release_command(command).await {
-            tracing::warn!(%error, command, "cannot put the command back");
-        }
+        // If this keeps failing, the heartbeat sweep plans the command again once its claim
+        // is older than the lease, or this runner is gone.
+        persist("put the command back", || {
+            self.store.release_command(command)
+        })
+        .await;
         Processed::Released
     }
 
     async fn wait(&self, run: RunId, command: CommandId, seconds: i64, reason: &str) -> Processed {
         tracing::info!(run, seconds, reason, "batch waits");
-        if let Err(error) = self.store.suspend_run(run, now() + seconds, reason).await {
-            tracing::warn!(%error, run, "cannot note the wait");
-        }
-        self.release(command).await
+        // The command goes back first: whoever sees the batch waiting sees it planned.
+        let released = self.release(command).await;
+        persist("note the wait", || {
+            self.store.suspend_run(run, now() + seconds, reason)
+        })
+        .await;
+        released
     }
 
     async fn stop_run(&self, run: RunId, command: CommandId, reason: &str) -> Processed {
         tracing::info!(run, reason, "background run stops");
         let released = self.release(command).await;
-        if let Err(error) = self.store.stop_run(run, None, reason).await {
-            tracing::warn!(%error, run, "cannot stop the run; it is tried again");
-        }
+        persist("stop the run", || async {
+            self.store.stop_run(run, None, reason).await.map(|_| ())
+        })
+        .await;
         released
     }
 
@@ -382,7 +405,7 @@ impl Runner {
                 Ok(()) => break,
                 Err(error) => {
                     tracing::warn!(%error, command, "cannot store the outcome yet; retrying");
-                    if *stop.borrow() {
+                    if stopping(stop) {
                         let since = *stopping_since.get_or_insert_with(tokio::time::Instant::now);
                         if since.elapsed() >= SHUTDOWN_STORE_GRACE {
                             tracing::error!(
@@ -410,13 +433,42 @@ fn log_store_error(error: &StoreError) {
     tracing::warn!(%error, "store failed");
 }
 
-/// `false` if `stop` became true during the wait.
+/// Attempts of a store write before giving up on it (deadlocks and short outages pass).
+const PERSIST_ATTEMPTS: u32 = 8;
+
+/// Runs a store write, retrying with growing delays (about 25 s in all) when it fails.
+async fn persist<F, Fut>(what: &str, mut write: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), StoreError>>,
+{
+    let mut delay = Duration::from_millis(100);
+    for attempt in 1..=PERSIST_ATTEMPTS {
+        match write().await {
+            Ok(()) => return true,
+            Err(error) if attempt < PERSIST_ATTEMPTS => {
+                tracing::warn!(%error, attempt, "cannot {what} yet; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            Err(error) => tracing::error!(%error, "cannot {what}; giving up"),
+        }
+    }
+    false
+}
+
+/// Whether the runner is asked to stop: `true` was sent, or the sender is gone.
+fn stopping(stop: &watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
+}
+
+/// `false` if the runner was asked to stop during the wait.
 async fn sleep_unless_stopped(wait: Duration, stop: &mut watch::Receiver<bool>) -> bool {
     let stopped = tokio::select! {
         () = tokio::time::sleep(wait) => false,
         _ = stop.wait_for(|stopping| *stopping) => true,
     };
-    !stopped && !*stop.borrow()
+    !stopped && !stopping(stop)
 }
 
 async fn heartbeats(store: Store, runner: String) {

@@ -16,10 +16,10 @@ use sqlx::{Connection, Row};
 use tokio::sync::OnceCell;
 
 use super::{
-    BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, Claim, CommandId, CommandStatus,
-    Creator, FINISHED, NewBatch, Outcome, Progress, RUNNER_TIMEOUT_SECONDS, RunId, RunStop,
-    SealedCredentials, StoreError, StoredCommand, Suspension, WEB_CLAIM_TIMEOUT_SECONDS, now,
-    now_ms,
+    BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, CLAIM_LEASE_SECONDS, Claim, CommandId,
+    CommandStatus, Creator, FINISHED, NewBatch, Outcome, Progress, RUNNER_TIMEOUT_SECONDS, RunId,
+    RunStop, SealedCredentials, StoreError, StoredCommand, Suspension, WEB_CLAIM_TIMEOUT_SECONDS,
+    now, now_ms,
 };
 use crate::command::Command;
 
@@ -210,6 +210,16 @@ fn background_run(row: &sqlx::mysql::MySqlRow) -> Result<BackgroundRun, StoreErr
     })
 }
 
+/// The condition on a run `r` that its batch has nothing planned or pending.
+const NOTHING_LEFT: &str = "AND NOT EXISTS (SELECT 1 FROM command c WHERE c.batch_id = r.batch_id \
+     AND c.status IN ('planned', 'pending'))";
+
+/// The condition on a pending command that whoever claimed it is gone: a runner without a
+/// recent heartbeat, a web request older than its timeout, or any claim older than the lease.
+/// Binds: the web claim limit, then the lease limit.
+const ABANDONED: &str = "((claimed_by IS NOT NULL AND claimed_by NOT IN (SELECT runner_id FROM runner)) \
+     OR (claimed_by IS NULL AND (claimed_at IS NULL OR claimed_at < ?)) OR claimed_at < ?)";
+
 /// Stops a run (if active) and deletes its tokens; `extra` narrows the condition.
 async fn stop_where(
     pool: &MySqlPool,
@@ -279,11 +289,14 @@ impl BatchStore for MariaDbStore {
 
     async fn batch(&self, id: BatchId) -> Result<Option<Batch>, StoreError> {
         let pool = self.ready().await?;
+        // One transaction, so that the batch, its commands and its runs are one snapshot
+        // (InnoDB's repeatable read), never a mix of before and after a runner's step.
+        let mut transaction = pool.begin().await.map_err(unavailable)?;
         let Some(row) = sqlx::query(
             "SELECT batch_id, domain, title, creator_name, creator_sub, created_at, updated_at FROM batch WHERE batch_id = ?",
         )
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *transaction)
         .await
         .map_err(unavailable)?
         else {
@@ -293,7 +306,7 @@ impl BatchStore for MariaDbStore {
             "SELECT command_id, position, command, status, outcome FROM command WHERE batch_id = ? ORDER BY position",
         )
         .bind(id)
-        .fetch_all(pool)
+        .fetch_all(&mut *transaction)
         .await
         .map_err(unavailable)?
         .iter()
@@ -304,12 +317,13 @@ impl BatchStore for MariaDbStore {
              suspended_until, suspend_reason FROM background_run WHERE batch_id = ? ORDER BY run_id",
         )
         .bind(id)
-        .fetch_all(pool)
+        .fetch_all(&mut *transaction)
         .await
         .map_err(unavailable)?
         .iter()
         .map(background_run)
         .collect::<Result<Vec<_>, _>>()?;
+        transaction.commit().await.map_err(unavailable)?;
         Ok(Some(Batch {
             id: row.try_get("batch_id").map_err(corrupt)?,
             domain: row.try_get("domain").map_err(corrupt)?,
@@ -509,15 +523,20 @@ impl BatchStore for MariaDbStore {
 
     async fn end_run_if_done(&self, run: RunId) -> Result<bool, StoreError> {
         let pool = self.ready().await?;
-        stop_where(
-            pool,
-            run,
-            None,
-            FINISHED,
-            "AND NOT EXISTS (SELECT 1 FROM command c WHERE c.batch_id = r.batch_id \
-             AND c.status IN ('planned', 'pending'))",
+        // A plain (non-locking) read first: the locking check below would hold the run's row
+        // while waiting on the command rows a claim holds, and the claim waits for that row.
+        let left: Option<i64> = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM command c JOIN background_run r ON r.batch_id = c.batch_id \
+             WHERE r.run_id = ? AND c.status IN ('planned', 'pending')",
         )
+        .bind(run)
+        .fetch_optional(pool)
         .await
+        .map_err(unavailable)?;
+        if left.unwrap_or(0) > 0 {
+            return Ok(false);
+        }
+        stop_where(pool, run, None, FINISHED, NOTHING_LEFT).await
     }
 
     async fn suspend_run(&self, run: RunId, until: i64, reason: &str) -> Result<(), StoreError> {
@@ -552,29 +571,41 @@ impl BatchStore for MariaDbStore {
             .execute(pool)
             .await
             .map_err(unavailable)?;
-        let replanned = sqlx::query(
-            "UPDATE command SET status = 'planned', claimed_by = NULL, claimed_at = NULL \
-             WHERE status = 'pending' AND ( \
-               (claimed_by IS NOT NULL AND claimed_by NOT IN (SELECT runner_id FROM runner)) \
-               OR (claimed_by IS NULL AND (claimed_at IS NULL OR claimed_at < ?)))",
-        )
+        // Which commands are abandoned, by a plain read; then each is planned again by its
+        // key (still only if pending), so that no range of command rows is locked meanwhile.
+        let abandoned: Vec<u64> = sqlx::query_scalar(&format!(
+            "SELECT command_id FROM command WHERE status = 'pending' AND {ABANDONED}"
+        ))
         .bind(now - WEB_CLAIM_TIMEOUT_SECONDS)
-        .execute(pool)
+        .bind(now - CLAIM_LEASE_SECONDS)
+        .fetch_all(pool)
         .await
         .map_err(unavailable)?;
+        let mut replanned = 0;
+        for command in abandoned {
+            replanned += sqlx::query(&format!(
+                "UPDATE command SET status = 'planned', claimed_by = NULL, claimed_at = NULL \
+                 WHERE command_id = ? AND status = 'pending' AND {ABANDONED}"
+            ))
+            .bind(command)
+            .bind(now - WEB_CLAIM_TIMEOUT_SECONDS)
+            .bind(now - CLAIM_LEASE_SECONDS)
+            .execute(pool)
+            .await
+            .map_err(unavailable)?
+            .rows_affected();
+        }
         // Runs whose last outcome was stored but which were not ended then (database hiccup).
-        sqlx::query(
-            "UPDATE background_run r SET active_batch_id = NULL, stopped_at = ?, stop_reason = ?, \
-             access_token = NULL, refresh_token = NULL, refresh_locked_until = 0 \
-             WHERE r.stopped_at IS NULL AND NOT EXISTS (SELECT 1 FROM command c \
-             WHERE c.batch_id = r.batch_id AND c.status IN ('planned', 'pending'))",
-        )
-        .bind(now)
-        .bind(FINISHED)
-        .execute(pool)
+        let finished: Vec<u64> = sqlx::query_scalar(&format!(
+            "SELECT r.run_id FROM background_run r WHERE r.stopped_at IS NULL {NOTHING_LEFT}"
+        ))
+        .fetch_all(pool)
         .await
         .map_err(unavailable)?;
-        Ok(replanned.rows_affected())
+        for run in finished {
+            stop_where(pool, run, None, FINISHED, NOTHING_LEFT).await?;
+        }
+        Ok(replanned)
     }
 
     async fn unregister_runner(&self, runner: &str) -> Result<(), StoreError> {
@@ -652,6 +683,19 @@ impl BatchStore for MariaDbStore {
         }
         transaction.commit().await.map_err(unavailable)?;
         Ok(None)
+    }
+
+    async fn release_claims_of(&self, runner: &str) -> Result<u64, StoreError> {
+        let pool = self.ready().await?;
+        let released = sqlx::query(
+            "UPDATE command SET status = 'planned', claimed_by = NULL, claimed_at = NULL \
+             WHERE status = 'pending' AND claimed_by = ?",
+        )
+        .bind(runner)
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(released.rows_affected())
     }
 
     async fn release_command(&self, command: CommandId) -> Result<(), StoreError> {

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{
-    BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, Claim, CommandId, CommandStatus,
-    Creator, NewBatch, Outcome, RUNNER_TIMEOUT_SECONDS, RunId, RunStop, SealedCredentials,
-    StoreError, StoredCommand, Suspension, WEB_CLAIM_TIMEOUT_SECONDS, now, now_ms,
+    BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, CLAIM_LEASE_SECONDS, Claim, CommandId,
+    CommandStatus, Creator, NewBatch, Outcome, RUNNER_TIMEOUT_SECONDS, RunId, RunStop,
+    SealedCredentials, StoreError, StoredCommand, Suspension, WEB_CLAIM_TIMEOUT_SECONDS, now,
+    now_ms,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -266,9 +267,12 @@ impl BatchStore for MemoryStore {
             let abandoned: Vec<CommandId> = state
                 .claims
                 .iter()
-                .filter(|(_, (claimer, claimed_at))| match claimer {
-                    Some(claimer) => !state.runners.contains_key(claimer),
-                    None => *claimed_at < now - WEB_CLAIM_TIMEOUT_SECONDS,
+                .filter(|(_, (claimer, claimed_at))| {
+                    *claimed_at < now - CLAIM_LEASE_SECONDS
+                        || match claimer {
+                            Some(claimer) => !state.runners.contains_key(claimer),
+                            None => *claimed_at < now - WEB_CLAIM_TIMEOUT_SECONDS,
+                        }
                 })
                 .map(|(id, _)| *id)
                 .collect();
@@ -350,6 +354,21 @@ impl BatchStore for MemoryStore {
             domain,
             command,
         }))
+    }
+
+    async fn release_claims_of(&self, runner: &str) -> Result<u64, StoreError> {
+        let mut state = self.state();
+        let held: Vec<CommandId> = state
+            .claims
+            .iter()
+            .filter(|(_, (claimer, _))| claimer.as_deref() == Some(runner))
+            .map(|(id, _)| *id)
+            .collect();
+        for command in &held {
+            state.claims.remove(command);
+            state.set_status(*command, CommandStatus::Planned);
+        }
+        Ok(held.len() as u64)
     }
 
     async fn release_command(&self, command: CommandId) -> Result<(), StoreError> {

@@ -23,6 +23,9 @@ pub const RUNNER_TIMEOUT_SECONDS: i64 = 60;
 /// Commands a web request took ("Run the next commands now") and did not finish within this
 /// time are planned again (the request died with its process).
 pub const WEB_CLAIM_TIMEOUT_SECONDS: i64 = 300;
+/// No runner holds a command this long (its retries take a few minutes at most): a claim this
+/// old is planned again even if its runner is alive (it failed to put the command back).
+pub const CLAIM_LEASE_SECONDS: i64 = 900;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Creator {
@@ -315,6 +318,13 @@ pub trait BatchStore: Send + Sync {
         runner: &str,
     ) -> impl Future<Output = Result<Option<Claim>, StoreError>> + Send;
 
+    /// Puts back every command `runner` holds. A runner calls this when it holds nothing but
+    /// a claim's answer was lost (the claim may have been committed without it knowing).
+    fn release_claims_of(
+        &self,
+        runner: &str,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Puts a pending command back to planned (it was not run, or must run again).
     fn release_command(
         &self,
@@ -454,6 +464,13 @@ impl BatchStore for Store {
         match self {
             Self::Memory(store) => store.claim_background_command(runner).await,
             Self::MariaDb(store) => store.claim_background_command(runner).await,
+        }
+    }
+
+    async fn release_claims_of(&self, runner: &str) -> Result<u64, StoreError> {
+        match self {
+            Self::Memory(store) => store.release_claims_of(runner).await,
+            Self::MariaDb(store) => store.release_claims_of(runner).await,
         }
     }
 

@@ -288,6 +288,11 @@ pub struct RunningRunner {
 
 impl RunningRunner {
     pub fn start(runner: Runner) -> Self {
+        // The runner's log, shown with a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("quickcategories=info")
+            .try_init();
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(runner.run(stopped));
         Self { stop, task }
@@ -307,14 +312,15 @@ async fn app(env: &Env, store: Store) -> TestClient {
     Tool::new(env, store).client()
 }
 
-/// Polls `store` until the batch has no planned or pending commands (or panics after `limit`).
+/// Polls `store` until the batch has no planned or pending commands and no active run (or
+/// panics after `limit`).
 pub async fn wait_until_done(store: &Store, batch: u64, limit: Duration) -> Batch {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
         let current = store.batch(batch).await.ok().flatten();
         if let Some(current) = &current {
             let progress = current.progress();
-            if progress.planned == 0 && progress.pending == 0 {
+            if progress.planned == 0 && progress.pending == 0 && current.active_run().is_none() {
                 return current.clone();
             }
         }
