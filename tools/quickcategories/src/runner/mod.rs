@@ -229,6 +229,9 @@ impl Runner {
             sleep_unless_stopped(wait, &mut stop).await;
         }
         heartbeat.abort();
+        if let Some(liveness) = &self.liveness {
+            liveness.clear();
+        }
         if let Err(error) = self.store.unregister_runner(&self.id).await {
             tracing::warn!(%error, "cannot unregister the runner; its heartbeat will time out");
         }
