@@ -177,9 +177,25 @@ impl Runner {
     /// Runs until `stop` becomes true; the command in progress is finished first.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!(runner = %self.id, "runner started");
+        // Registered before the first claim: another runner's heartbeat takes a claim by a
+        // runner it does not know for one whose runner is gone.
+        let mut database_backoff = Duration::from_millis(500);
+        while !stopping(&stop) {
+            self.touch();
+            match self.store.heartbeat(&self.id).await {
+                Ok(replanned) => {
+                    log_replanned(replanned);
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "cannot register the runner yet; trying again");
+                    sleep_unless_stopped(database_backoff, &mut stop).await;
+                    database_backoff = (database_backoff * 2).min(MAX_DATABASE_BACKOFF);
+                }
+            }
+        }
         let heartbeat = tokio::spawn(heartbeats(self.store.clone(), self.id.clone()));
         let mut clients = ClientCache::default();
-        let mut database_backoff = Duration::from_millis(500);
         // Set when a claim failed: its transaction may have committed with the answer lost,
         // leaving a command pending under this runner's name that nobody runs.
         let mut claim_lost = false;
@@ -474,19 +490,23 @@ async fn sleep_unless_stopped(wait: Duration, stop: &mut watch::Receiver<bool>) 
     !stopped && !stopping(stop)
 }
 
+fn log_replanned(replanned: u64) {
+    if replanned > 0 {
+        tracing::info!(
+            replanned,
+            "planned again the commands of runners that are gone"
+        );
+    }
+}
+
+/// Heartbeats after the first one (which `Runner::run` sends before claiming anything).
 async fn heartbeats(store: Store, runner: String) {
     loop {
+        tokio::time::sleep(HEARTBEAT_INTERVAL).await;
         match store.heartbeat(&runner).await {
-            Ok(0) => {}
-            Ok(replanned) => {
-                tracing::info!(
-                    replanned,
-                    "planned again the commands of runners that are gone"
-                )
-            }
+            Ok(replanned) => log_replanned(replanned),
             Err(error) => tracing::warn!(%error, "heartbeat failed"),
         }
-        tokio::time::sleep(HEARTBEAT_INTERVAL).await;
     }
 }
 

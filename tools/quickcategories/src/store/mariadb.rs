@@ -220,6 +220,21 @@ const NOTHING_LEFT: &str = "AND NOT EXISTS (SELECT 1 FROM command c WHERE c.batc
 const ABANDONED: &str = "((claimed_by IS NOT NULL AND claimed_by NOT IN (SELECT runner_id FROM runner)) \
      OR (claimed_by IS NULL AND (claimed_at IS NULL OR claimed_at < ?)) OR claimed_at < ?)";
 
+/// A connection whose next transaction claims commands. READ COMMITTED: under InnoDB's default
+/// REPEATABLE READ, `FOR UPDATE SKIP LOCKED` also locks the gap before the first planned
+/// command, where every claim moves its own command (planned → pending), and two runners
+/// claiming from one batch deadlocked. Without gap locks they only meet on the rows they take.
+async fn claiming_connection(
+    pool: &MySqlPool,
+) -> Result<sqlx::pool::PoolConnection<sqlx::MySql>, StoreError> {
+    let mut connection = pool.acquire().await.map_err(unavailable)?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        .execute(&mut *connection)
+        .await
+        .map_err(unavailable)?;
+    Ok(connection)
+}
+
 /// Stops a run (if active) and deletes its tokens; `extra` narrows the condition.
 async fn stop_where(
     pool: &MySqlPool,
@@ -410,7 +425,7 @@ impl BatchStore for MariaDbStore {
         limit: u32,
     ) -> Result<Vec<StoredCommand>, StoreError> {
         let pool = self.ready().await?;
-        let mut connection = pool.acquire().await.map_err(unavailable)?;
+        let mut connection = claiming_connection(pool).await?;
         let mut transaction = connection.begin().await.map_err(unavailable)?;
         // SKIP LOCKED: a second runner takes the next commands instead of waiting for these.
         let rows = sqlx::query(
@@ -621,7 +636,8 @@ impl BatchStore for MariaDbStore {
     async fn claim_background_command(&self, runner: &str) -> Result<Option<Claim>, StoreError> {
         let pool = self.ready().await?;
         let now = now();
-        let mut transaction = pool.begin().await.map_err(unavailable)?;
+        let mut connection = claiming_connection(pool).await?;
+        let mut transaction = connection.begin().await.map_err(unavailable)?;
         // A few candidates: when another runner holds the last planned commands of the first,
         // the next batch gets its turn instead of this runner idling.
         let candidates = sqlx::query(
