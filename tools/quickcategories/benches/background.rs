@@ -51,7 +51,7 @@ async fn runner_throughput(label: &str, stores: Vec<Store>, count: usize) {
     let start = Instant::now();
     let runners: Vec<RunningRunner> = stores
         .iter()
-        .map(|store| RunningRunner::start(setup.tool.runner(store.clone())))
+        .map(|store| RunningRunner::start_quietly(setup.tool.runner(store.clone())))
         .collect();
     loop {
         let progress = setup

@@ -288,13 +288,16 @@ pub struct RunningRunner {
 
 impl RunningRunner {
     pub fn start(runner: Runner) -> Self {
-        // The runner's log, shown with a failing test's output (not in benchmarks).
-        if cfg!(test) {
-            let _ = tracing_subscriber::fmt()
-                .with_test_writer()
-                .with_env_filter("quickcategories=info")
-                .try_init();
-        }
+        // The runner's log, shown with a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("quickcategories=info")
+            .try_init();
+        Self::start_quietly(runner)
+    }
+
+    /// Without the log (benchmarks).
+    pub fn start_quietly(runner: Runner) -> Self {
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(runner.run(stopped));
         Self { stop, task }
