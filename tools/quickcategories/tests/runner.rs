@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use common::{RunningRunner, Setup, setup_with, url_through, wait_until_done};
+use common::{RunningRunner, Setup, setup_with, url_through, wait_for_batch, wait_until_done};
 use quickcategories::store::{BatchStore, CommandStatus, FINISHED, MariaDbStore, Outcome, Store};
 use sqlx::mysql::MySqlConnectOptions;
 use test_support::TestDatabase;
@@ -261,18 +261,10 @@ async fn a_revoked_authorization_stops_the_run_with_the_reason() {
     setup.fake.expire_access_tokens();
 
     let runner = RunningRunner::start(setup.tool.runner(store_at(database.url())));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    let batch = loop {
-        let batch = setup.tool.store.batch(1).await.expect("db").expect("batch");
-        if batch.active_run().is_none() {
-            break batch;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the run never stopped"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let batch = wait_for_batch(&setup.tool.store, 1, "the run stopping", |batch| {
+        batch.active_run().is_none()
+    })
+    .await;
     runner.stop().await;
 
     let stop = batch.background[0].stopped.clone().expect("stopped");
@@ -333,28 +325,19 @@ async fn a_lagged_wiki_makes_the_batch_wait_and_a_block_stops_it() {
         "Waiting for a database server: 7 seconds lagged.",
     )));
     let runner = RunningRunner::start(setup.tool.runner(store_at(database.url())));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let batch = setup.tool.store.batch(1).await.expect("db").expect("batch");
-        if batch
+    let batch = wait_for_batch(&setup.tool.store, 1, "the batch waiting", |batch| {
+        batch
             .active_run()
             .is_some_and(|run| run.suspended.is_some())
-        {
-            assert_eq!(
-                batch.progress().planned,
-                2,
-                "the command was put back: {:?} {:?}",
-                batch.commands,
-                batch.background
-            );
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the batch never waited"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    })
+    .await;
+    assert_eq!(
+        batch.progress().planned,
+        2,
+        "the command was put back: {:?} {:?}",
+        batch.commands,
+        batch.background
+    );
     runner.stop().await;
     let page = setup.client.get(&batch_path).await;
     assert!(page.body.contains("Paused, waiting until"), "{}", page.body);
@@ -374,18 +357,10 @@ async fn a_lagged_wiki_makes_the_batch_wait_and_a_block_stops_it() {
         .wiki
         .refuse_edits(Some(("blocked", "You have been blocked from editing.")));
     let runner = RunningRunner::start(setup.tool.runner(store_at(database.url())));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    let batch = loop {
-        let batch = setup.tool.store.batch(1).await.expect("db").expect("batch");
-        if batch.active_run().is_none() {
-            break batch;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the run never stopped"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let batch = wait_for_batch(&setup.tool.store, 1, "the run stopping", |batch| {
+        batch.active_run().is_none()
+    })
+    .await;
     runner.stop().await;
     let reason = batch.background[0].stopped.clone().expect("stopped").reason;
     assert!(reason.contains("blocked"), "{reason}");
@@ -555,19 +530,17 @@ async fn an_unreachable_wiki_is_tried_again_and_then_the_batch_waits() {
     );
     proxy.cut();
     let runner = RunningRunner::start(through_proxy.runner(store_at(database.url())));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    let waiting = loop {
-        let batch = setup.tool.store.batch(2).await.expect("db").expect("batch");
-        if let Some(suspension) = batch.active_run().and_then(|run| run.suspended.clone()) {
-            assert_eq!(batch.progress().planned, 1, "the command was put back");
-            break suspension;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the batch never waited"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let batch = wait_for_batch(&setup.tool.store, 2, "the batch waiting", |batch| {
+        batch
+            .active_run()
+            .is_some_and(|run| run.suspended.is_some())
+    })
+    .await;
+    assert_eq!(batch.progress().planned, 1, "the command was put back");
+    let waiting = batch
+        .active_run()
+        .and_then(|run| run.suspended.clone())
+        .expect("waiting");
     runner.stop().await;
     assert!(
         waiting.reason.contains("could not be reached"),

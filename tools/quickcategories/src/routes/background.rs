@@ -11,7 +11,7 @@ use platform::mediawiki::ClientOptions;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::{AppState, no_such_batch, parse_batch_id, store_error};
+use super::{AppState, parse_batch_id, store_error};
 use crate::store::{Batch, BatchStore, Creator, SealedCredentials};
 
 /// The group MediaWiki gives accounts that are a few days old and have made a few edits.
@@ -24,15 +24,6 @@ fn forbidden(title: &str, message: impl Into<String>) -> ErrorPage {
 
 fn conflict(title: &str, message: impl Into<String>) -> ErrorPage {
     ErrorPage::new(StatusCode::CONFLICT, title, message)
-}
-
-async fn load(state: &AppState, id: u64) -> Result<Batch, ErrorPage> {
-    state
-        .store
-        .batch(id)
-        .await
-        .map_err(store_error)?
-        .ok_or_else(|| no_such_batch(id))
 }
 
 /// Why `identity` may not start `batch` in the background now, if it may not.
@@ -85,7 +76,7 @@ pub(super) async fn start(
 ) -> Result<Response, ErrorPage> {
     let id = parse_batch_id(&id)?;
     state.refuse_if_read_only()?;
-    let batch = load(&state, id).await?;
+    let batch = state.load_batch(id).await?;
     if let Some(refusal) = refusal(&state, &batch, &user.identity) {
         return Err(refusal);
     }
@@ -107,7 +98,7 @@ async fn store_grant(state: &AppState, grant: Grant) -> Result<Response, ErrorPa
         .ok_or_else(|| ErrorPage::bad_request("This authorization was not asked for here."))
         .and_then(parse_batch_id)?;
     state.refuse_if_read_only()?;
-    let batch = load(state, id).await?;
+    let batch = state.load_batch(id).await?;
     // Checked again with the profile the wiki just gave: groups and blocks are current.
     if let Some(refusal) = refusal(state, &batch, &grant.identity) {
         return Err(refusal);
@@ -175,7 +166,7 @@ pub(super) async fn stop(
     Path(id): Path<String>,
 ) -> Result<Redirect, ErrorPage> {
     let id = parse_batch_id(&id)?;
-    let batch = load(&state, id).await?;
+    let batch = state.load_batch(id).await?;
     let Some(run) = batch.active_run() else {
         return Err(conflict(
             "Not running",

@@ -10,7 +10,7 @@ use platform::mediawiki::ClientOptions;
 use platform::{ErrorPage, PageContext};
 use serde::Deserialize;
 
-use super::{AppState, format_time, no_such_batch, parse_batch_id, store_error};
+use super::{AppState, format_time, parse_batch_id, store_error};
 use crate::execute;
 use crate::store::{
     BackgroundRun, Batch, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome, Progress, now,
@@ -217,12 +217,7 @@ pub(super) async fn show(
     Path(id): Path<String>,
 ) -> Result<BatchPage, ErrorPage> {
     let id = parse_batch_id(&id)?;
-    let batch: Batch = state
-        .store
-        .batch(id)
-        .await
-        .map_err(store_error)?
-        .ok_or_else(|| no_such_batch(id))?;
+    let batch: Batch = state.load_batch(id).await?;
     let progress = batch.progress();
     let is_creator = user
         .as_ref()
@@ -295,12 +290,7 @@ pub(super) async fn run_slice(
 ) -> Result<Redirect, ErrorPage> {
     let id = parse_batch_id(&id)?;
     state.refuse_if_read_only()?;
-    let batch = state
-        .store
-        .batch(id)
-        .await
-        .map_err(store_error)?
-        .ok_or_else(|| no_such_batch(id))?;
+    let batch = state.load_batch(id).await?;
     if batch.creator.sub != user.identity.sub {
         return Err(ErrorPage::new(
             StatusCode::FORBIDDEN,

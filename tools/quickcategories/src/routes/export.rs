@@ -6,18 +6,12 @@ use axum::response::{IntoResponse, Response};
 use platform::ErrorPage;
 use serde_json::json;
 
-use super::{AppState, no_such_batch, parse_batch_id, store_error};
+use super::{AppState, parse_batch_id};
 use crate::command::Command;
-use crate::store::{Batch, BatchStore, CommandStatus};
+use crate::store::{Batch, CommandStatus};
 
 async fn load(state: &AppState, id: &str) -> Result<Batch, ErrorPage> {
-    let id = parse_batch_id(id)?;
-    state
-        .store
-        .batch(id)
-        .await
-        .map_err(store_error)?
-        .ok_or_else(|| no_such_batch(id))
+    state.load_batch(parse_batch_id(id)?).await
 }
 
 fn text(body: String, filename: String) -> Response {

@@ -15,7 +15,7 @@ use platform::{ErrorPage, UserAgent};
 
 use crate::settings::Settings;
 use crate::siteinfo::SiteinfoCache;
-use crate::store::{Store, StoreError};
+use crate::store::{BatchStore, Store, StoreError};
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -41,6 +41,15 @@ impl AppState {
             tracing::warn!(%error, domain, "cannot make an API client");
             ErrorPage::bad_gateway(format!("{domain} could not be reached."))
         })
+    }
+
+    /// The batch, or the 404 page for a number no batch has.
+    async fn load_batch(&self, id: u64) -> Result<crate::store::Batch, ErrorPage> {
+        self.store
+            .batch(id)
+            .await
+            .map_err(store_error)?
+            .ok_or_else(|| no_such_batch(id))
     }
 
     /// 503 with the reason while the tool is read-only.

@@ -317,6 +317,29 @@ async fn app(env: &Env, store: Store) -> TestClient {
     Tool::new(env, store).client()
 }
 
+/// Polls `store` until `reached` holds for the batch, and returns it; panics after 30 s,
+/// saying what never happened.
+pub async fn wait_for_batch(
+    store: &Store,
+    batch: u64,
+    what: &str,
+    reached: impl Fn(&Batch) -> bool,
+) -> Batch {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(current) = store.batch(batch).await.ok().flatten()
+            && reached(&current)
+        {
+            return current;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what} never happened"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Polls `store` until the batch has no planned or pending commands and no active run (or
 /// panics after `limit`).
 pub async fn wait_until_done(store: &Store, batch: u64, limit: Duration) -> Batch {
