@@ -278,15 +278,12 @@ impl Runner {
                     return self.stop_run(claim.run, command_id, &reason).await;
                 }
                 Err(AuthorizationError::Transient(reason)) => {
-                    if attempt >= TRANSIENT_ATTEMPTS || !self.backoff(&mut delay, stop).await {
-                        return self
-                            .wait(
-                                claim.run,
-                                command_id,
-                                UNREACHABLE_WAIT_SECONDS,
-                                &format!("the authorization could not be renewed yet: {reason}"),
-                            )
-                            .await;
+                    let reason = format!("the authorization could not be renewed yet: {reason}");
+                    if let Some(gave_up) = self
+                        .try_again(&claim, attempt, &mut delay, stop, &reason)
+                        .await
+                    {
+                        return gave_up;
                     }
                     continue;
                 }
@@ -309,15 +306,12 @@ impl Runner {
                 }
                 Disposition::Retry(reason) => {
                     tracing::warn!(run = claim.run, command = command_id, attempt, %reason, "wiki unreachable");
-                    if attempt >= TRANSIENT_ATTEMPTS || !self.backoff(&mut delay, stop).await {
-                        return self
-                            .wait(
-                                claim.run,
-                                command_id,
-                                UNREACHABLE_WAIT_SECONDS,
-                                &format!("the wiki could not be reached: {reason}"),
-                            )
-                            .await;
+                    let reason = format!("the wiki could not be reached: {reason}");
+                    if let Some(gave_up) = self
+                        .try_again(&claim, attempt, &mut delay, stop, &reason)
+                        .await
+                    {
+                        return gave_up;
                     }
                 }
                 Disposition::Wait { seconds, reason } => {
@@ -367,6 +361,31 @@ impl Runner {
             }
             Err(error) => execute::outcome_of(error),
         }
+    }
+
+    /// After a transient failure: `None` once the delay before the next attempt has passed;
+    /// else (attempts used up, or the runner stopping) the command goes back, the batch waits,
+    /// and that is the result.
+    async fn try_again(
+        &self,
+        claim: &Claim,
+        attempt: u32,
+        delay: &mut Duration,
+        stop: &mut watch::Receiver<bool>,
+        reason: &str,
+    ) -> Option<Processed> {
+        if attempt < TRANSIENT_ATTEMPTS && self.backoff(delay, stop).await {
+            return None;
+        }
+        Some(
+            self.wait(
+                claim.run,
+                claim.command.id,
+                UNREACHABLE_WAIT_SECONDS,
+                reason,
+            )
+            .await,
+        )
     }
 
     /// Sleeps before the next attempt; `false` if the runner is stopping instead.
