@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::middleware;
 use axum::routing::get;
@@ -17,9 +18,21 @@ use crate::config::{Config, Mode};
 use crate::login::{self, Login};
 use crate::oauth::{OAuthConfig, OAuthError, OAuthProvider};
 use crate::pages::{self, Site};
+use crate::sealing::SealingKey;
 use crate::session::{self, SessionSettings};
 use crate::user_agent::{ToolInfo, UserAgent};
-use crate::{csrf, health};
+use crate::{cross_origin, csrf, health};
+
+/// A platform put together in an order that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error(
+        "Platform::with_grants needs Platform::with_login first: grants are requested by a logged-in user"
+    )]
+    GrantsWithoutLogin,
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+}
 
 /// Everything a tool gets from the platform, built once at start from its configuration.
 #[derive(Debug, Clone)]
@@ -33,7 +46,9 @@ pub struct Platform {
     pub(crate) shutdown_grace: Duration,
     oauth: OAuthConfig,
     login: Option<Arc<Login>>,
-    secret_key: Option<secrecy::SecretString>,
+    /// What tools derive their own keys from ([`Platform::sealing_key`]): the configured secret
+    /// key, or in local development a random one for this process. Never handed out.
+    key_material: secrecy::SecretString,
 }
 
 impl Platform {
@@ -65,17 +80,26 @@ impl Platform {
             shutdown_grace: Duration::from_secs(platform.shutdown_grace_seconds),
             oauth: platform.oauth.clone(),
             login: None,
-            secret_key: platform.secret_key.clone(),
+            key_material: platform
+                .secret_key
+                .clone()
+                .unwrap_or_else(random_key_material),
         }
     }
 
     /// Adds MediaWiki OAuth 2 login (`/login`, `/oauth/callback`, `/logout`, the [`User`]
-    /// extractor and the layout's login area). `kept_rights` are the user rights the tool checks;
-    /// only those are kept in the session. Without a configured consumer the tool still runs and
-    /// the login page says that login is not configured.
+    /// extractor and the layout's login area). `kept_rights` and `kept_groups` are the user
+    /// rights and groups the tool checks with [`User::rights_on`]; only those are kept in the
+    /// session. Without a configured consumer the tool still runs and the login page says that
+    /// login is not configured.
     ///
     /// [`User`]: crate::login::User
-    pub fn with_login(mut self, kept_rights: &[&str]) -> Result<Self, OAuthError> {
+    /// [`User::rights_on`]: crate::login::User::rights_on
+    pub fn with_login(
+        mut self,
+        kept_rights: &[&str],
+        kept_groups: &[&str],
+    ) -> Result<Self, PlatformError> {
         let provider = OAuthProvider::from_config(&self.oauth, &self.user_agent)?;
         if provider.is_none() {
             tracing::warn!(
@@ -85,6 +109,7 @@ impl Platform {
         self.login = Some(Arc::new(Login::new(
             provider,
             kept_rights,
+            kept_groups,
             self.user_agent.clone(),
         )));
         let mut site = (*self.site).clone();
@@ -94,25 +119,29 @@ impl Platform {
     }
 
     /// Registers what happens with the separate authorizations the tool requests through
-    /// [`crate::login::Grants`] (e.g. storing them for a background process). Call after
-    /// [`Platform::with_login`].
-    pub fn with_grants<F, Fut>(mut self, handler: F) -> Self
+    /// [`crate::login::Grants`] (e.g. storing them for a background process). Needs
+    /// [`Platform::with_login`] first, else [`PlatformError::GrantsWithoutLogin`].
+    pub fn with_grants<F, Fut>(mut self, handler: F) -> Result<Self, PlatformError>
     where
         F: Fn(crate::login::Grant) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = axum::response::Response> + Send + 'static,
     {
-        if let Some(login) = &self.login {
-            self.login = Some(Arc::new(
-                login.with_grant_handler(login::grant_handler(handler)),
-            ));
-        }
-        self
+        let login = self
+            .login
+            .as_ref()
+            .ok_or(PlatformError::GrantsWithoutLogin)?;
+        self.login = Some(Arc::new(
+            login.with_grant_handler(login::grant_handler(handler)),
+        ));
+        Ok(self)
     }
 
-    /// The tool's secret key, for keys derived from it (sessions, sealed values); `None` in
-    /// local-development mode.
-    pub fn secret_key(&self) -> Option<&secrecy::SecretString> {
-        self.secret_key.as_ref()
+    /// A key for sealing values of one `purpose` (see [`crate::sealing`]), derived from the
+    /// secret key: every process with the same configuration derives the same key. In local
+    /// development it derives from a random secret of this process, so only this process can
+    /// open what it sealed.
+    pub fn sealing_key(&self, purpose: &str) -> SealingKey {
+        SealingKey::derive(&self.key_material, purpose)
     }
 
     pub fn tool(&self) -> ToolInfo {
@@ -138,8 +167,8 @@ impl Platform {
 
     /// Wraps a tool's routes with everything shared, outermost first:
     /// security headers → `/healthz` (so probes stay out of the access log) → request tracing
-    /// → session → error pages → panic catcher → timeout → CSRF check → the tool's routes,
-    /// the stylesheet, and a 404 page for everything else.
+    /// → error pages → cross-origin check → session → panic catcher → timeout → CSRF check →
+    /// the tool's routes, the stylesheet, and a 404 page for everything else.
     ///
     /// This is the application; tests drive it directly, `serve` puts it on a socket.
     pub fn router(&self, tool_routes: Router) -> Router {
@@ -153,16 +182,19 @@ impl Platform {
         let routes = tool_routes
             .route(pages::STYLESHEET_PATH, get(pages::stylesheet))
             .fallback(pages::not_found)
+            // One limit for the CSRF check and every handler's extractors.
+            .layer(DefaultBodyLimit::max(csrf::MAX_FORM_BYTES))
             .layer(middleware::from_fn(csrf::csrf_middleware))
             .layer(TimeoutLayer::with_status_code(
                 axum::http::StatusCode::REQUEST_TIMEOUT,
                 self.request_timeout,
             ))
             .layer(CatchPanicLayer::new())
-            .layer(middleware::from_fn(pages::error_page_middleware))
             .layer(middleware::from_fn(move |request, next| {
                 session::session_middleware(sessions.clone(), request, next)
             }))
+            .layer(middleware::from_fn(cross_origin::cross_origin_middleware))
+            .layer(middleware::from_fn(pages::error_page_middleware))
             .layer(axum::Extension(self.site.clone()))
             .layer(
                 TraceLayer::new_for_http()
@@ -179,6 +211,14 @@ impl Platform {
             );
         with_security_headers(routes.route(health::PATH, get(health::healthz)))
     }
+}
+
+fn random_key_material() -> secrecy::SecretString {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let text: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    secrecy::SecretString::from(text)
 }
 
 fn with_security_headers(router: Router) -> Router {

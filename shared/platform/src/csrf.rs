@@ -1,19 +1,26 @@
-//! CSRF protection for every state-changing request, in one middleware.
+//! CSRF tokens, and the middleware that checks one on every state-changing request.
 //!
-//! Each session has a random token; pages put it in a hidden `csrf_token` field (scripts may
-//! send an `X-CSRF-Token` header instead), and any request that is not GET/HEAD/OPTIONS must
-//! carry it. On a mismatch the user sees a 400 page that lists what they sent and offers to
-//! send it again with a valid token, so no typed-in form content is lost.
+//! Each session that shows a form has a random [`CsrfToken`]; forms carry it in a hidden
+//! `csrf_token` field (scripts may send an `X-CSRF-Token` header instead), and any request that
+//! is not GET/HEAD/OPTIONS/TRACE must carry it. Cross-origin requests never get this far (see
+//! `cross_origin`); the token is defence in depth behind that check.
+//!
+//! On a mismatch the user sees a 400 page that lists what they sent, so no typed-in form content
+//! is lost, and offers to send it again when the session already has a token. A refused request
+//! never creates, changes or rotates a session.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 
-use crate::pages::{ErrorPage, Resubmission};
+use crate::error::{ErrorPage, Resubmission};
 use crate::session::Session;
 
 /// Name of the hidden form field carrying the token.
@@ -21,29 +28,61 @@ pub const FIELD: &str = "csrf_token";
 /// Header carrying the token for requests that are not urlencoded forms.
 pub const HEADER: &str = "x-csrf-token";
 const SESSION_KEY: &str = "csrf_token";
-/// Larger form bodies are refused; enough for long batch inputs, small enough to buffer.
+/// The largest request body any route accepts, for the CSRF check and for the handlers alike
+/// (`Platform::router` sets it as axum's `DefaultBodyLimit`): enough for long batch inputs,
+/// small enough to buffer.
 pub const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 
-impl Session {
-    /// The session's CSRF token, created on first use.
-    pub fn csrf_token(&self) -> String {
-        if let Some(token) = self.get::<String>(SESSION_KEY) {
-            return token;
-        }
-        self.rotate_csrf_token()
+/// The 413 page for a body over [`MAX_FORM_BYTES`], wherever it was noticed.
+pub fn form_too_large() -> ErrorPage {
+    ErrorPage::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Form too large",
+        format!(
+            "Forms may be at most {} MiB. Nothing was changed; please send less at once.",
+            MAX_FORM_BYTES / 1024 / 1024
+        ),
+    )
+}
+
+/// A session's CSRF token: 256 random bits, URL-safe base64.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CsrfToken(String);
+
+impl std::fmt::Debug for CsrfToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CsrfToken([redacted])")
+    }
+}
+
+impl CsrfToken {
+    /// The session's token, created (and so the session with it) on first use: call this only
+    /// when rendering a form.
+    pub fn get_or_create(session: &Session) -> Self {
+        Self::existing(session).unwrap_or_else(|| Self::rotate(session))
+    }
+
+    /// The session's token if it has one; never creates anything.
+    pub fn existing(session: &Session) -> Option<Self> {
+        session.get::<String>(SESSION_KEY).map(Self)
     }
 
     /// Replaces the token, e.g. when the user logs in (so a token seen before login is useless).
-    pub fn rotate_csrf_token(&self) -> String {
+    pub fn rotate(session: &Session) -> Self {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        self.insert(SESSION_KEY, &token);
-        token
+        let token = URL_SAFE_NO_PAD.encode(bytes);
+        session.insert(SESSION_KEY, &token);
+        Self(token)
     }
 
-    fn expected_csrf_token(&self) -> Option<String> {
-        self.get::<String>(SESSION_KEY)
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Constant-time comparison with what a request sent.
+    fn matches(&self, submitted: Option<&str>) -> bool {
+        submitted.is_some_and(|submitted| bool::from(self.0.as_bytes().ct_eq(submitted.as_bytes())))
     }
 }
 
@@ -56,14 +95,15 @@ pub async fn csrf_middleware(request: Request, next: Next) -> Response {
         return ErrorPage::internal("CSRF layer installed without the session layer")
             .into_response();
     };
-    let expected = session.expected_csrf_token();
+    let expected = CsrfToken::existing(&session);
+    let path = request.uri().path().to_owned();
 
     if let Some(header) = request.headers().get(HEADER) {
         let submitted = header.to_str().ok();
-        return if tokens_match(expected.as_deref(), submitted) {
+        return if expected.is_some_and(|token| token.matches(submitted)) {
             next.run(request).await
         } else {
-            csrf_failure(&session, request.uri().path(), Vec::new())
+            refused(&session, &path, Vec::new())
         };
     }
 
@@ -72,30 +112,21 @@ pub async fn csrf_middleware(request: Request, next: Next) -> Response {
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
-    let path = request.uri().path().to_owned();
     if !is_form {
-        return csrf_failure(&session, &path, Vec::new());
+        return refused(&session, &path, Vec::new());
     }
 
     // The token is inside the body: read it, check it, and hand the same bytes on.
     let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return ErrorPage::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "Form too large",
-                format!("Forms may be at most {} MiB.", MAX_FORM_BYTES / 1024 / 1024),
-            )
-            .into_response();
-        }
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return form_too_large().into_response();
     };
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let submitted = fields
         .iter()
         .find(|(name, _)| name == FIELD)
         .map(|(_, value)| value.as_str());
-    if tokens_match(expected.as_deref(), submitted) {
+    if expected.is_some_and(|token| token.matches(submitted)) {
         next.run(Request::from_parts(parts, Body::from(bytes)))
             .await
     } else {
@@ -103,32 +134,30 @@ pub async fn csrf_middleware(request: Request, next: Next) -> Response {
             .into_iter()
             .filter(|(name, _)| name != FIELD)
             .collect();
-        csrf_failure(&session, &path, kept)
+        refused(&session, &path, kept)
     }
 }
 
-fn tokens_match(expected: Option<&str>, submitted: Option<&str>) -> bool {
-    match (expected, submitted) {
-        (Some(expected), Some(submitted)) => {
-            bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()))
-        }
-        _ => false,
-    }
-}
-
-fn csrf_failure(session: &Session, path: &str, fields: Vec<(String, String)>) -> Response {
-    // Make sure the session has a token, so that the page can offer a valid resubmission.
-    session.csrf_token();
+fn refused(session: &Session, path: &str, fields: Vec<(String, String)>) -> Response {
     tracing::info!(path, "request refused: CSRF token missing or wrong");
-    ErrorPage::bad_request(
+    // Offer "send again" only with a token the session already has: a refused request must
+    // not create a session (a forged POST would otherwise replace the victim's cookie).
+    let resendable = CsrfToken::existing(session).is_some();
+    let message = if resendable {
         "This form could not be sent because its security token is missing or out of date \
-         (perhaps your session expired, or the form came from another site). \
+         (perhaps the form came from another site, or was open for a long time). \
          Nothing was changed. Check what you sent below and send it again, \
-         or go back and reload the form.",
-    )
-    .with_resubmission(Resubmission {
-        action: path.to_owned(),
-        fields,
-    })
-    .into_response()
+         or go back and reload the form."
+    } else {
+        "This form could not be sent because your session has expired (or the form came from \
+         another site). Nothing was changed. What you sent is shown below: copy what you need, \
+         then go back, reload the form and send it again."
+    };
+    ErrorPage::bad_request(message)
+        .with_resubmission(Resubmission {
+            action: path.to_owned(),
+            fields,
+            resendable,
+        })
+        .into_response()
 }

@@ -6,21 +6,29 @@
 //! everything users expect of a page (layout, error pages, sessions, CSRF protection) is here,
 //! once.
 
+// Dependencies run one way, leaves first: error → session → csrf → cross_origin; oauth →
+// refresh; mediawiki → rights; all of those → login → pages → app.
 pub mod app;
 pub mod config;
+pub mod cross_origin;
 pub mod csrf;
+pub mod error;
 pub mod health;
 pub mod login;
 pub mod mediawiki;
 pub mod oauth;
 pub mod pages;
+pub mod refresh;
+pub mod rights;
 pub mod sealing;
 pub mod serve;
 pub mod session;
 pub mod telemetry;
 pub mod user_agent;
 
-pub use app::Platform;
-pub use pages::{ErrorPage, PageContext};
+pub use app::{Platform, PlatformError};
+pub use error::ErrorPage;
+pub use pages::PageContext;
+pub use rights::WikiRights;
 pub use session::Session;
 pub use user_agent::{ToolInfo, UserAgent};

@@ -4,8 +4,11 @@
 //! `GET /login?return_to=/path`, `GET /oauth/callback`, `POST /logout`.
 //! Extractors: [`User`] (login required) and [`MaybeUser`].
 //!
-//! Tokens and identity live in the encrypted session cookie. Only the rights a tool asked for
-//! are kept (a sysop's full rights list alone would overflow the 4 KB cookie).
+//! Tokens and identity (central id and name) live in the encrypted session cookie. Rights,
+//! groups and blocks come from the wiki where the tool acts ([`User::rights_on`], cached in
+//! the session, only those the tool checks: a sysop's full lists would overflow the 4 KiB
+//! cookie). Expiring tokens are renewed through the process's [`Refresher`], once per rotation
+//! however many requests need it; a wiki that cannot be reached never logs anyone out.
 //!
 //! A tool that acts for a user later, without the browser (a background run), asks for a
 //! separate [`Grant`] through [`Grants`]: a second authorization with its own tokens, handed to
@@ -28,16 +31,24 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
+use crate::csrf::CsrfToken;
+use crate::error::ErrorPage;
 use crate::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 use crate::oauth::{OAuthProvider, Profile, Tokens};
-use crate::pages::ErrorPage;
+use crate::refresh::{RefreshOutcome, Refresher};
+use crate::rights::{self, WikiRights};
 use crate::session::Session;
 use crate::user_agent::UserAgent;
 
 const LOGIN_KEY: &str = "login";
 const PENDING_KEY: &str = "oauth_pending";
-/// Refresh this long before the access token expires, so it does not expire mid-request.
-const EXPIRY_MARGIN_SECONDS: i64 = 60;
+const RIGHTS_KEY: &str = "rights";
+/// At most this many wikis' rights are cached in the session (the cookie must stay small).
+const MAX_CACHED_WIKIS: usize = 3;
+/// Refresh this long before the access token expires, so it does not expire mid-request, and
+/// so that a refresh refused because another replica just rotated the tokens is recognisable
+/// (the access token we hold has not expired yet).
+const EXPIRY_MARGIN_SECONDS: i64 = 300;
 /// MediaWiki access tokens live an hour; assume that if the provider does not say.
 const DEFAULT_ACCESS_TOKEN_SECONDS: u64 = 3600;
 
@@ -45,12 +56,15 @@ pub const LOGIN_PATH: &str = "/login";
 pub const CALLBACK_PATH: &str = "/oauth/callback";
 pub const LOGOUT_PATH: &str = "/logout";
 
-/// Login as a tool configured it: the provider (if OAuth is configured) and the rights it needs.
+/// Login as a tool configured it: the provider (if OAuth is configured), the rights and groups
+/// it checks, and the process's refreshes.
 pub struct Login {
     provider: Option<OAuthProvider>,
     kept_rights: Vec<String>,
+    kept_groups: Vec<String>,
     user_agent: UserAgent,
     grant_handler: Option<GrantHandler>,
+    refresher: Arc<Refresher>,
 }
 
 impl std::fmt::Debug for Login {
@@ -58,6 +72,7 @@ impl std::fmt::Debug for Login {
         f.debug_struct("Login")
             .field("provider", &self.provider)
             .field("kept_rights", &self.kept_rights)
+            .field("kept_groups", &self.kept_groups)
             .field("grants", &self.grant_handler.is_some())
             .finish_non_exhaustive()
     }
@@ -89,16 +104,20 @@ impl std::fmt::Debug for Grant {
 }
 
 impl Login {
+    /// `kept_rights` and `kept_groups`: what the tool checks with [`User::rights_on`].
     pub fn new(
         provider: Option<OAuthProvider>,
         kept_rights: &[&str],
+        kept_groups: &[&str],
         user_agent: UserAgent,
     ) -> Self {
         Self {
             provider,
             kept_rights: kept_rights.iter().map(|&r| r.to_owned()).collect(),
+            kept_groups: kept_groups.iter().map(|&g| g.to_owned()).collect(),
             user_agent,
             grant_handler: None,
+            refresher: Arc::new(Refresher::default()),
         }
     }
 
@@ -107,8 +126,10 @@ impl Login {
         Self {
             provider: self.provider.clone(),
             kept_rights: self.kept_rights.clone(),
+            kept_groups: self.kept_groups.clone(),
             user_agent: self.user_agent.clone(),
             grant_handler: Some(handler),
+            refresher: self.refresher.clone(),
         }
     }
 
@@ -117,36 +138,45 @@ impl Login {
     }
 }
 
-/// What the session holds for a logged-in user.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// What the session holds for a logged-in user. Short field names: it travels in every cookie.
+#[derive(Clone, Serialize, Deserialize)]
 struct StoredLogin {
+    #[serde(rename = "id")]
     identity: Identity,
+    #[serde(rename = "at")]
     access_token: String,
+    #[serde(rename = "rt")]
     refresh_token: Option<String>,
     /// Unix seconds.
+    #[serde(rename = "exp")]
     expires_at: i64,
 }
 
-/// Who is logged in, as the provider's profile said at login (or at the last refresh).
+impl std::fmt::Debug for StoredLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredLogin")
+            .field("identity", &self.identity)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who is logged in: the central account the provider's profile named. What the account may do
+/// on a wiki is not here (the profile describes the login wiki): see [`User::rights_on`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     /// Central user id.
     pub sub: String,
+    #[serde(rename = "name")]
     pub username: String,
-    pub groups: Vec<String>,
-    /// Only the rights the tool asked to keep.
-    pub rights: Vec<String>,
-    pub blocked: bool,
 }
 
-impl Identity {
-    pub fn has_right(&self, right: &str) -> bool {
-        self.rights.iter().any(|r| r == right)
-    }
-
-    pub fn in_group(&self, group: &str) -> bool {
-        self.groups.iter().any(|g| g == group)
-    }
+/// A wiki's answer about the user, and when it was read (Unix seconds).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedRights {
+    at: i64,
+    #[serde(flatten)]
+    rights: WikiRights,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -300,15 +330,17 @@ async fn callback(
         return granted(&login, &session, purpose, profile, tokens).await;
     }
     let stored = StoredLogin {
-        identity: identity(profile, &login.kept_rights),
+        identity: identity(profile),
         expires_at: expires_at(&tokens),
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,
     };
     tracing::info!(user = %stored.identity.username, "logged in");
     session.insert(LOGIN_KEY, &stored);
+    // Rights read for another account in this browser are not this account's.
+    session.remove(RIGHTS_KEY);
     // A token an attacker may have seen before login is worthless after it.
-    session.rotate_csrf_token();
+    CsrfToken::rotate(&session);
     Ok(Redirect::to(&pending.return_to).into_response())
 }
 
@@ -339,7 +371,7 @@ async fn granted(
     }
     let grant = Grant {
         purpose,
-        identity: identity(profile, &login.kept_rights),
+        identity: identity(profile),
         expires_at: expires_at(&tokens),
         access_token: SecretString::from(tokens.access_token),
         refresh_token: tokens.refresh_token.map(SecretString::from),
@@ -407,17 +439,10 @@ where
     Arc::new(move |grant| Box::pin(handler(grant)))
 }
 
-fn identity(profile: Profile, kept_rights: &[String]) -> Identity {
+fn identity(profile: Profile) -> Identity {
     Identity {
         sub: profile.sub,
         username: profile.username,
-        groups: profile.groups,
-        rights: profile
-            .rights
-            .into_iter()
-            .filter(|right| kept_rights.contains(right))
-            .collect(),
-        blocked: profile.blocked,
     }
 }
 
@@ -428,11 +453,20 @@ async fn logout(session: Session) -> Redirect {
 
 /// The logged-in user, with fresh tokens. Pages that need login take this; without a login it
 /// redirects to `/login` (GET) or refuses with 401 (other methods, so no form is silently lost).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct User {
     pub identity: Identity,
     access_token: String,
-    user_agent: UserAgent,
+    login: Arc<Login>,
+    session: Session,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
+    }
 }
 
 impl User {
@@ -443,19 +477,54 @@ impl User {
         api_url: &str,
         options: ClientOptions,
     ) -> Result<MediaWiki, MediaWikiError> {
-        MediaWiki::authenticated(api_url, &self.user_agent, &self.access_token, options).await
+        MediaWiki::authenticated(api_url, &self.login.user_agent, &self.access_token, options).await
+    }
+
+    /// The user's rights, groups and block on the wiki at `api_url` (only those the tool named
+    /// in `Platform::with_login`), from the session if read in the last
+    /// [`rights::CACHE_SECONDS`], else from the wiki.
+    pub async fn rights_on(&self, api_url: &str) -> Result<WikiRights, MediaWikiError> {
+        let now = now();
+        let mut cache: Vec<(String, CachedRights)> =
+            self.session.get(RIGHTS_KEY).unwrap_or_default();
+        cache.retain(|(_, cached)| now - cached.at < rights::CACHE_SECONDS && cached.at <= now);
+        if let Some((_, cached)) = cache.iter().find(|(url, _)| url == api_url) {
+            return Ok(cached.rights.clone());
+        }
+        let wiki = self.mediawiki(api_url, ClientOptions::default()).await?;
+        let rights = WikiRights::fetch(&wiki)
+            .await?
+            .keep_only(&self.login.kept_rights, &self.login.kept_groups);
+        cache.push((
+            api_url.to_owned(),
+            CachedRights {
+                at: now,
+                rights: rights.clone(),
+            },
+        ));
+        if cache.len() > MAX_CACHED_WIKIS {
+            cache.remove(0);
+        }
+        self.session.insert(RIGHTS_KEY, &cache);
+        Ok(rights)
     }
 }
 
-/// The user if logged in (tokens refreshed if needed), else `None`. A failed refresh logs out.
+/// The user if logged in (tokens refreshed if needed), else `None`.
 #[derive(Debug, Clone)]
 pub struct MaybeUser(pub Option<User>);
 
 /// Why there is no usable login.
 enum NoLogin {
     NotLoggedIn,
-    /// The refresh token was refused: the session was cleared.
+    /// The refresh token was refused and no newer tokens are known: the login was removed.
     Expired,
+    /// The token endpoint could not be reached; the login is kept for the next request.
+    Unavailable,
+    /// The refresh was refused while the access token had not expired yet: another replica
+    /// most likely renewed the tokens a moment ago, and its cookie is on its way to the
+    /// browser. The session is left alone.
+    RenewedElsewhere,
 }
 
 async fn current_user(parts: &Parts) -> Result<User, NoLogin> {
@@ -469,15 +538,17 @@ async fn current_user(parts: &Parts) -> Result<User, NoLogin> {
         .ok_or(NoLogin::NotLoggedIn)?;
     let mut stored: StoredLogin = session.get(LOGIN_KEY).ok_or(NoLogin::NotLoggedIn)?;
 
-    if stored.expires_at - EXPIRY_MARGIN_SECONDS <= now() {
-        let refreshed = match (&login.provider, &stored.refresh_token) {
-            (Some(provider), Some(refresh_token)) => provider.refresh(refresh_token).await,
-            _ => Err(crate::oauth::OAuthError::TokenRequest(
-                "no refresh token".to_owned(),
-            )),
+    let now = now();
+    if stored.expires_at - EXPIRY_MARGIN_SECONDS <= now {
+        let outcome = match (&login.provider, &stored.refresh_token) {
+            (Some(provider), Some(refresh_token)) => {
+                login.refresher.refresh(provider, refresh_token).await
+            }
+            (None, _) => RefreshOutcome::Refused("no OAuth consumer configured".to_owned()),
+            (_, None) => RefreshOutcome::Refused("no refresh token".to_owned()),
         };
-        match refreshed {
-            Ok(tokens) => {
+        match outcome {
+            RefreshOutcome::Renewed(tokens) => {
                 stored.expires_at = expires_at(&tokens);
                 stored.access_token = tokens.access_token;
                 // Providers may rotate the refresh token; keep the old one if they did not.
@@ -486,9 +557,18 @@ async fn current_user(parts: &Parts) -> Result<User, NoLogin> {
                 }
                 session.insert(LOGIN_KEY, &stored);
             }
-            Err(error) => {
-                tracing::info!(user = %stored.identity.username, %error, "token refresh failed; logging out");
+            RefreshOutcome::Unavailable(error) => {
+                tracing::warn!(user = %stored.identity.username, %error, "token refresh failed; login kept");
+                return Err(NoLogin::Unavailable);
+            }
+            RefreshOutcome::Refused(error) if stored.expires_at > now => {
+                tracing::info!(user = %stored.identity.username, %error, "token refresh refused before expiry; session left alone");
+                return Err(NoLogin::RenewedElsewhere);
+            }
+            RefreshOutcome::Refused(error) => {
+                tracing::info!(user = %stored.identity.username, %error, "token refresh refused; logging out");
                 session.remove(LOGIN_KEY);
+                session.remove(RIGHTS_KEY);
                 return Err(NoLogin::Expired);
             }
         }
@@ -496,7 +576,8 @@ async fn current_user(parts: &Parts) -> Result<User, NoLogin> {
     Ok(User {
         identity: stored.identity,
         access_token: stored.access_token,
-        user_agent: login.user_agent.clone(),
+        login: login.clone(),
+        session: session.clone(),
     })
 }
 
@@ -514,43 +595,77 @@ fn login_url(return_to: &str) -> String {
     )
 }
 
+/// The page for a login that cannot be used right now, or `None` when there is none at all.
+fn no_login_page(no_login: NoLogin, return_to: &str) -> Option<Response> {
+    let page = match no_login {
+        NoLogin::NotLoggedIn => return None,
+        NoLogin::Expired => ErrorPage::new(
+            StatusCode::UNAUTHORIZED,
+            "Logged out",
+            "Your login with the wiki expired and could not be renewed, so you have been logged out. \
+             Nothing was changed. Please log in again.",
+        )
+        .with_link(login_url(return_to), "Log in again"),
+        NoLogin::Unavailable => ErrorPage::service_unavailable(
+            "Your login with the wiki needs renewing, but the wiki could not be reached just now. \
+             You are still logged in and nothing was changed; please try again in a moment.",
+        )
+        .with_link(return_to, "Try again"),
+        NoLogin::RenewedElsewhere => ErrorPage::service_unavailable(
+            "Your login with the wiki was renewed by another request at the same moment. \
+             You are still logged in and nothing was changed; please try again.",
+        )
+        .with_link(return_to, "Try again"),
+    };
+    Some(page.into_response())
+}
+
+fn return_to(parts: &Parts) -> String {
+    parts
+        .uri
+        .path_and_query()
+        .map_or("/", |path| path.as_str())
+        .to_owned()
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for User {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let return_to = parts
-            .uri
-            .path_and_query()
-            .map_or("/", |path| path.as_str())
-            .to_owned();
+        let return_to = return_to(parts);
         match current_user(parts).await {
             Ok(user) => Ok(user),
-            Err(NoLogin::NotLoggedIn) if parts.method == axum::http::Method::GET => {
-                Err(Redirect::to(&login_url(&return_to)).into_response())
-            }
-            Err(NoLogin::NotLoggedIn) => Err(ErrorPage::new(
-                StatusCode::UNAUTHORIZED,
-                "Please log in",
-                "You need to be logged in for this. Nothing was changed.",
-            )
-            .with_link(login_url(&return_to), "Log in")
-            .into_response()),
-            Err(NoLogin::Expired) => Err(ErrorPage::new(
-                StatusCode::UNAUTHORIZED,
-                "Logged out",
-                "Your login with the wiki expired and could not be renewed, so you have been logged out. \
-                 Nothing was changed. Please log in again.",
-            )
-            .with_link(login_url(&return_to), "Log in again")
-            .into_response()),
+            Err(no_login) => Err(no_login_page(no_login, &return_to).unwrap_or_else(|| {
+                if parts.method == axum::http::Method::GET {
+                    Redirect::to(&login_url(&return_to)).into_response()
+                } else {
+                    ErrorPage::new(
+                        StatusCode::UNAUTHORIZED,
+                        "Please log in",
+                        "You need to be logged in for this. Nothing was changed.",
+                    )
+                    .with_link(login_url(&return_to), "Log in")
+                    .into_response()
+                }
+            })),
         }
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
-    type Rejection = std::convert::Infallible;
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(current_user(parts).await.ok()))
+        let return_to = return_to(parts);
+        match current_user(parts).await {
+            Ok(user) => Ok(Self(Some(user))),
+            // Refused and logged out: this page goes on without a user, and shows "Log in".
+            Err(NoLogin::NotLoggedIn | NoLogin::Expired) => Ok(Self(None)),
+            // A login that cannot be renewed right now is still a login: no page pretends
+            // otherwise.
+            Err(no_login) => Err(no_login_page(no_login, &return_to).unwrap_or_else(|| {
+                ErrorPage::internal("no page for a kept login").into_response()
+            })),
+        }
     }
 }

@@ -75,12 +75,25 @@ pub struct AuthorizationRequest {
 }
 
 /// Tokens from the token endpoint.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Tokens {
     pub access_token: String,
     pub refresh_token: Option<String>,
     /// Seconds the access token is valid for, if the provider said.
     pub expires_in_seconds: Option<u64>,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &"[redacted]")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("expires_in_seconds", &self.expires_in_seconds)
+            .finish()
+    }
 }
 
 /// The profile the provider reports for the token's user.
@@ -200,14 +213,28 @@ impl OAuthProvider {
     }
 }
 
-/// A refusal by the wiki, or a failure to talk to it.
-fn token_error<RE, T>(error: oauth2::RequestTokenError<RE, T>) -> OAuthError
+impl OAuthError {
+    /// Whether trying again later may succeed (the endpoint was unreachable, slow or broken),
+    /// as opposed to a refusal that stays a refusal.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::TokenEndpoint(_) | Self::HttpClient(_))
+    }
+}
+
+/// A refusal by the wiki, or a failure to talk to it. The standard OAuth error codes
+/// (`invalid_grant`, `invalid_client`…) are refusals; `server_error`, `temporarily_unavailable`
+/// and anything else, like an HTML error page or a timeout, mean the endpoint is in trouble.
+fn token_error<RE>(
+    error: oauth2::RequestTokenError<RE, oauth2::basic::BasicErrorResponse>,
+) -> OAuthError
 where
     RE: std::error::Error + 'static,
-    T: oauth2::ErrorResponse + 'static,
 {
+    use oauth2::basic::BasicErrorResponseType as Code;
     match error {
-        oauth2::RequestTokenError::ServerResponse(response) => {
+        oauth2::RequestTokenError::ServerResponse(response)
+            if !matches!(response.error(), Code::Extension(_)) =>
+        {
             OAuthError::TokenRequest(response.to_string())
         }
         other => OAuthError::TokenEndpoint(other.to_string()),

@@ -1,18 +1,19 @@
-//! HTML pages shared by every tool: the layout context, error pages, the 404 fallback and the
-//! stylesheet.
+//! HTML pages shared by every tool: the layout context, the error-page layer, the 404 fallback
+//! and the stylesheet.
 
 use std::sync::Arc;
 
 use askama::Template;
-use axum::body::to_bytes;
+use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::csrf;
+use crate::csrf::{self, CsrfToken};
+use crate::error::ErrorPage;
 use crate::session::Session;
 use crate::user_agent::ToolInfo;
 
@@ -30,31 +31,49 @@ pub struct Site {
 #[derive(Debug, Clone)]
 pub struct PageContext {
     pub site: Arc<Site>,
-    /// The session's CSRF token, for the hidden field of every POST form.
-    pub csrf_token: String,
     /// Name of the logged-in user, if any.
     pub username: Option<String>,
     /// This page's path, for "log in and come back here".
     pub path: String,
+    session: Option<Session>,
+    /// Whether `csrf_token` may create a token: yes for a handler's page, no for an error page
+    /// (an error never creates a session).
+    may_create_token: bool,
 }
 
 impl PageContext {
     pub const CSRF_FIELD: &'static str = csrf::FIELD;
 
-    fn from_request(extensions: &axum::http::Extensions, uri: &axum::http::Uri) -> Option<Self> {
-        let site = extensions.get::<Arc<Site>>()?.clone();
-        let session = extensions.get::<Session>()?;
-        let username = if site.login_enabled {
-            crate::login::logged_in_username(session)
-        } else {
-            None
+    fn new(
+        site: Arc<Site>,
+        session: Option<Session>,
+        path: String,
+        may_create_token: bool,
+    ) -> Self {
+        let username = match &session {
+            Some(session) if site.login_enabled => crate::login::logged_in_username(session),
+            _ => None,
         };
-        Some(Self {
+        Self {
             site,
-            csrf_token: session.csrf_token(),
             username,
-            path: uri.path().to_owned(),
-        })
+            path,
+            session,
+            may_create_token,
+        }
+    }
+
+    /// The session's CSRF token, for the hidden field of a POST form. Call it only where a form
+    /// is rendered: the first call creates the token, and with it the session cookie.
+    pub fn csrf_token(&self) -> String {
+        let token = match &self.session {
+            Some(session) if self.may_create_token => Some(CsrfToken::get_or_create(session)),
+            Some(session) => CsrfToken::existing(session),
+            None => None,
+        };
+        token
+            .map(|token| token.as_str().to_owned())
+            .unwrap_or_default()
     }
 
     /// `/login?return_to=<this page>`.
@@ -71,94 +90,13 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
     type Rejection = ErrorPage;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Self::from_request(&parts.extensions, &parts.uri)
-            .ok_or_else(|| ErrorPage::internal("PageContext used outside the platform router"))
-    }
-}
-
-/// A form the user sent that was refused (bad CSRF token), offered for sending again.
-#[derive(Debug, Clone)]
-pub struct Resubmission {
-    pub action: String,
-    pub fields: Vec<(String, String)>,
-}
-
-/// An error shown to the user as an HTML page with the right status.
-///
-/// Handlers return it as an error; the error-page middleware renders it inside the layout.
-/// Internal details given to [`ErrorPage::internal`] are logged, never shown.
-#[derive(Debug, Clone)]
-pub struct ErrorPage {
-    pub status: StatusCode,
-    pub title: String,
-    pub message: String,
-    // Boxed: rarely present, and an `ErrorPage` is the error type of many `Result`s.
-    pub resubmission: Option<Box<Resubmission>>,
-    /// A way on from the error, e.g. ("/login", "Log in").
-    pub link: Option<Box<(String, String)>>,
-}
-
-impl ErrorPage {
-    pub fn new(status: StatusCode, title: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            title: title.into(),
-            message: message.into(),
-            resubmission: None,
-            link: None,
-        }
-    }
-
-    /// 400, with the reason the input was refused.
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "Bad request", message)
-    }
-
-    pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "Not found", message)
-    }
-
-    /// 502: a service this tool depends on failed.
-    pub fn bad_gateway(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_GATEWAY, "Upstream error", message)
-    }
-
-    pub fn service_unavailable(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service unavailable",
-            message,
-        )
-    }
-
-    /// 500. `detail` goes to the log only: it may contain internals.
-    pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(%detail, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Internal error",
-            "Something went wrong on our side. The error has been logged; please try again later.",
-        )
-    }
-
-    pub fn with_link(mut self, href: impl Into<String>, label: impl Into<String>) -> Self {
-        self.link = Some(Box::new((href.into(), label.into())));
-        self
-    }
-
-    pub fn with_resubmission(mut self, resubmission: Resubmission) -> Self {
-        self.resubmission = Some(Box::new(resubmission));
-        self
-    }
-}
-
-impl IntoResponse for ErrorPage {
-    fn into_response(self) -> Response {
-        // Plain text until the middleware renders the page (it always does inside the platform
-        // router; the text is for a handler used on its own).
-        let mut response = (self.status, self.message.clone()).into_response();
-        response.extensions_mut().insert(Arc::new(self));
-        response
+        let site = parts
+            .extensions
+            .get::<Arc<Site>>()
+            .cloned()
+            .ok_or_else(|| ErrorPage::internal("PageContext used outside the platform router"))?;
+        let session = parts.extensions.get::<Session>().cloned();
+        Ok(Self::new(site, session, parts.uri.path().to_owned(), true))
     }
 }
 
@@ -174,22 +112,39 @@ const MAX_REASON_BYTES: usize = 2048;
 
 /// Middleware: renders [`ErrorPage`]s in the layout and turns the framework's plain-text errors
 /// (unknown method, timeout, malformed form…) into pages too, so users never see bare text.
+///
+/// It sits outside the session layer, so it also renders the cross-origin refusal (which never
+/// reaches the session); the session, when there is one, comes back in the response's
+/// extensions and is only read: an error page never creates or changes a session. Headers the
+/// inner layers set (a cookie a handler changed, `Retry-After`) are kept.
 pub async fn error_page_middleware(request: Request, next: Next) -> Response {
-    let context = PageContext::from_request(request.extensions(), request.uri());
+    let site = request.extensions().get::<Arc<Site>>().cloned();
+    let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let Some(context) = context else {
+    let Some(site) = site else {
         return response;
     };
-    let error = match response.extensions().get::<Arc<ErrorPage>>() {
-        Some(error) => (**error).clone(),
+    let session = response.extensions().get::<Session>().cloned();
+    let (error, parts) = match response.extensions().get::<Arc<ErrorPage>>().cloned() {
+        Some(error) => ((*error).clone(), response.into_parts().0),
         None if is_html(&response) => return response,
-        None => framework_error(response).await,
+        None => {
+            let (parts, body) = response.into_parts();
+            (framework_error(status, body).await, parts)
+        }
     };
-    render(context, &error)
+    let context = PageContext::new(site, session, path, false);
+    let mut page = render(context, &error);
+    let mut parts = parts;
+    parts.headers.remove(CONTENT_LENGTH);
+    parts.headers.remove(CONTENT_TYPE);
+    parts.status = page.status();
+    parts.headers.extend(page.headers_mut().drain());
+    Response::from_parts(parts, page.into_body())
 }
 
 fn is_html(response: &Response) -> bool {
@@ -200,8 +155,7 @@ fn is_html(response: &Response) -> bool {
         .is_some_and(|value| value.starts_with("text/html"))
 }
 
-async fn framework_error(response: Response) -> ErrorPage {
-    let status = response.status();
+async fn framework_error(status: StatusCode, body: Body) -> ErrorPage {
     let title = status.canonical_reason().unwrap_or("Error");
     if status.is_server_error() {
         return ErrorPage::new(
@@ -213,7 +167,9 @@ async fn framework_error(response: Response) -> ErrorPage {
     let message = match status {
         StatusCode::REQUEST_TIMEOUT => "The request took too long and was stopped.".to_owned(),
         StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that method.".to_owned(),
-        _ => to_bytes(response.into_body(), MAX_REASON_BYTES)
+        // axum's body limit (the same as the CSRF check's) was hit inside a handler.
+        StatusCode::PAYLOAD_TOO_LARGE => return csrf::form_too_large(),
+        _ => to_bytes(body, MAX_REASON_BYTES)
             .await
             .ok()
             .and_then(|body| String::from_utf8(body.to_vec()).ok())

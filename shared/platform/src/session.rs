@@ -3,7 +3,8 @@
 //! The cookie is encrypted with a key derived from `secret_key`, so it survives restarts and is
 //! valid on every replica without server-side storage (Toolforge web services have no shared
 //! disk). Handlers use the [`Session`] extractor; the middleware writes the cookie back only when
-//! the session changed.
+//! the session changed, so a visit that stores nothing (a page without a form, the stylesheet, a
+//! 404, an error, a refused POST) sets no cookie: sessions are created lazily.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -17,7 +18,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::pages::ErrorPage;
+use crate::error::ErrorPage;
 
 pub const COOKIE_NAME: &str = "session";
 /// Browsers drop cookies larger than this (name, value and attributes together).
@@ -63,15 +64,26 @@ impl SessionSettings {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct SessionState {
     values: Map<String, Value>,
     changed: bool,
 }
 
 /// The current request's session: a small JSON object. Cloning shares it.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Session(Arc<Mutex<SessionState>>);
+
+/// Names the keys only: values hold OAuth tokens and the CSRF token.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.state();
+        f.debug_struct("Session")
+            .field("keys", &state.values.keys().collect::<Vec<_>>())
+            .field("changed", &state.changed)
+            .finish()
+    }
+}
 
 impl Session {
     fn from_values(values: Map<String, Value>) -> Self {
@@ -139,6 +151,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
 }
 
 /// Middleware: loads the session from the request's cookie and writes it back if it changed.
+/// The session travels on in the response's extensions, read-only, for the error-page layer.
 pub async fn session_middleware(
     settings: SessionSettings,
     mut request: Request,
@@ -153,7 +166,9 @@ pub async fn session_middleware(
     let session = Session::from_values(values);
     request.extensions_mut().insert(session.clone());
 
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    // The error-page layer outside reads (never writes) it to show who is logged in.
+    response.extensions_mut().insert(session.clone());
 
     let Some(values) = session.take_changes() else {
         return response;

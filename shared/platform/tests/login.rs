@@ -1,16 +1,21 @@
 //! MediaWiki OAuth 2 login end to end, against the fake wiki: the whole round trip with state and
-//! PKCE checked by the provider, every way a callback can be wrong, refresh and its failure,
-//! open redirects, and logout.
+//! PKCE checked by the provider, every way a callback can be wrong, refresh (outages, concurrent
+//! requests, two replicas) and its refusal, rights read from the wiki where they are used, cookie
+//! size, open redirects, and logout.
+
+use std::collections::HashMap;
+use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Query;
 use axum::http::{Method, StatusCode};
 use axum::routing::get;
 use platform::config::{NoSettings, load_from};
 use platform::login::{MaybeUser, User, safe_return_path};
 use platform::mediawiki::ClientOptions;
 use platform::{ErrorPage, PageContext, Platform, ToolInfo};
-use serde_json::{Value, json};
-use test_support::{FakeUser, FakeWiki, TestClient};
+use serde_json::Value;
+use test_support::{FakeUser, FakeWiki, TestClient, TestResponse, TokenFailure};
 
 const TOOL: ToolInfo = ToolInfo {
     name: "example-tool",
@@ -23,15 +28,33 @@ fn routes(api_url: String) -> Router {
     Router::new()
         .route(
             "/token",
-            get(|page: PageContext| async move { page.csrf_token }),
+            get(|page: PageContext| async move { page.csrf_token() }),
         )
         .route(
             "/me",
-            get(|user: User| async move {
-                format!(
-                    "user={} rights={:?}",
-                    user.identity.username, user.identity.rights
-                )
+            get(|user: User| async move { format!("user={}", user.identity.username) }),
+        )
+        .route(
+            "/debug",
+            get(|user: User| async move { format!("{user:?}") }),
+        )
+        .route(
+            "/rights",
+            get({
+                let api_url = api_url.clone();
+                move |user: User, Query(query): Query<HashMap<String, String>>| {
+                    let api_url = query.get("api").cloned().unwrap_or_else(|| api_url.clone());
+                    async move {
+                        let rights = user
+                            .rights_on(&api_url)
+                            .await
+                            .map_err(ErrorPage::internal)?;
+                        Ok::<_, ErrorPage>(format!(
+                            "rights={:?} groups={:?} blocked={}",
+                            rights.rights, rights.groups, rights.blocked
+                        ))
+                    }
+                }
             }),
         )
         .route(
@@ -74,13 +97,8 @@ async fn app(wiki: &FakeWiki, configured: bool) -> TestClient {
     let config =
         load_from::<NoSettings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
     let platform = Platform::new(TOOL, "Example Tool", &config)
-        .with_login(&["patrol", "rollback"])
+        .with_login(&["patrol", "rollback"], &["sysop"])
         .expect("login configures");
-    wiki.on_api(|request| {
-        request.has(&[("meta", "userinfo")]).then(|| {
-            json!({"query": {"userinfo": {"name": request.user.clone().unwrap_or_else(|| "127.0.0.1".to_owned())}}})
-        })
-    });
     TestClient::new(platform.router(routes(wiki.api_url())))
 }
 
@@ -131,9 +149,11 @@ async fn full_login_round_trip_with_state_and_pkce() {
     assert!(exchange.contains_key("code_verifier"));
 
     let me = client.get("/me").await;
+    assert_eq!(me.body, "user=Example");
+    let rights = client.get("/rights").await;
     assert_eq!(
-        me.body, r#"user=Example rights=["patrol", "rollback"]"#,
-        "only the kept rights are stored"
+        rights.body, r#"rights=["patrol", "rollback"] groups=[] blocked=false"#,
+        "only the kept rights and groups are stored"
     );
     let page = client.get("/").await;
     assert!(
@@ -391,4 +411,231 @@ async fn without_oauth_configuration_login_says_so_and_pages_work() {
         StatusCode::NOT_FOUND,
         "the tool's own pages still answer"
     );
+}
+
+/// Logs in with access tokens that expire at once, then makes new tokens last: the next
+/// request must refresh, and one refresh is enough.
+async fn logged_in_with_expired_token(wiki: &FakeWiki) -> TestClient {
+    wiki.set_token_lifetime(0);
+    let mut client = app(wiki, true).await;
+    wiki.log_in(&mut client, "/login").await;
+    wiki.set_token_lifetime(3600);
+    client
+}
+
+#[tokio::test]
+async fn a_token_endpoint_outage_at_expiry_keeps_the_login() {
+    for failure in [TokenFailure::Unavailable, TokenFailure::ServerError] {
+        let wiki = wiki_with_user().await;
+        let mut client = logged_in_with_expired_token(&wiki).await;
+        wiki.set_token_failure(Some(failure));
+
+        for path in ["/me", "/maybe"] {
+            let response = client.get(path).await;
+            assert_eq!(
+                response.status,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{failure:?} {path}"
+            );
+            assert!(
+                response.body.contains("still logged in"),
+                "{}",
+                response.body
+            );
+            assert!(
+                response.header("set-cookie").is_none(),
+                "the session is left alone"
+            );
+        }
+        let token = client.get("/token").await.body;
+        let post = client.post_form("/whoami", &[("csrf_token", &token)]).await;
+        assert_eq!(post.status, StatusCode::SERVICE_UNAVAILABLE);
+
+        wiki.set_token_failure(None);
+        assert_eq!(client.get("/me").await.body, "user=Example", "{failure:?}");
+        assert_eq!(wiki.refresh_count(), 1);
+    }
+}
+
+/// Sends `count` requests of one browser at the same moment and returns the answers.
+async fn concurrently(
+    client: &TestClient,
+    path: &str,
+    count: usize,
+) -> Vec<(TestClient, TestResponse)> {
+    let requests = (0..count).map(|_| {
+        let mut tab = client.clone();
+        let path = path.to_owned();
+        async move {
+            let response = tab.get(&path).await;
+            (tab, response)
+        }
+    });
+    futures_util::future::join_all(requests).await
+}
+
+#[tokio::test]
+async fn concurrent_requests_at_expiry_share_one_refresh_and_stay_logged_in() {
+    for count in [2, 10] {
+        let wiki = wiki_with_user().await;
+        let client = logged_in_with_expired_token(&wiki).await;
+        // Slow enough that every request is waiting while the first refresh is under way.
+        wiki.set_token_delay(Duration::from_millis(300));
+
+        let answers = concurrently(&client, "/whoami", count).await;
+        for (_, response) in &answers {
+            assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+            assert_eq!(response.body, "Example");
+        }
+        assert_eq!(wiki.refresh_count(), 1, "{count} requests, one rotation");
+
+        // Whichever cookie the browser kept last, it holds the new tokens.
+        let (mut tab, _) = answers.into_iter().last().expect("answers");
+        assert_eq!(tab.get("/whoami").await.body, "Example");
+        // And the old cookie, arriving late (a request sent before the new one was stored),
+        // is answered with the tokens of the refresh it missed.
+        let mut late = client.clone();
+        assert_eq!(late.get("/whoami").await.body, "Example");
+        assert_eq!(wiki.refresh_count(), 1);
+    }
+}
+
+#[tokio::test]
+async fn two_replicas_refreshing_at_once_log_nobody_out() {
+    let wiki = wiki_with_user().await;
+    // The access token expires within the refresh margin but has not expired yet.
+    wiki.set_token_lifetime(120);
+    let mut first = app(&wiki, true).await;
+    wiki.log_in(&mut first, "/login").await;
+    wiki.set_token_lifetime(3600);
+    wiki.set_token_delay(Duration::from_millis(200));
+    // A second replica: another process with the same secret, so the same cookie works there.
+    let mut second = app(&wiki, true).await;
+    second.set_cookie("session", first.cookie("session").expect("cookie"));
+
+    let (a, b) = tokio::join!(first.get("/whoami"), second.get("/whoami"));
+    let (winner, loser, loser_response) = if a.status == StatusCode::OK {
+        (first, second, b)
+    } else {
+        (second, first, a)
+    };
+    assert_eq!(wiki.refresh_count(), 1);
+    assert_eq!(
+        loser_response.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        loser_response.body
+    );
+    assert!(
+        loser_response.body.contains("still logged in"),
+        "{}",
+        loser_response.body
+    );
+    assert!(
+        loser_response.header("set-cookie").is_none(),
+        "the winner's cookie stands"
+    );
+
+    // The browser now holds the winner's cookie, which works on either replica.
+    let cookie = winner.cookie("session").expect("cookie").to_owned();
+    for mut replica in [winner, loser] {
+        replica.set_cookie("session", &cookie);
+        assert_eq!(replica.get("/whoami").await.body, "Example");
+    }
+}
+
+#[tokio::test]
+async fn rights_come_from_the_wiki_where_they_are_used() {
+    let wiki = FakeWiki::start().await;
+    // A rollbacker on the login wiki (Meta) who is not one on this wiki…
+    wiki.add_user(FakeUser::new("Example").with_rights(&["patrol", "rollback"]));
+    wiki.set_wiki_user("Example", &["user"], &["read", "edit", "patrol"], None);
+    // …but an administrator and rollbacker on another wiki.
+    let other = wiki.another_wiki().await;
+    other.set_wiki_user(
+        "Example",
+        &["user", "sysop"],
+        &["read", "edit", "rollback", "delete"],
+        None,
+    );
+    let mut client = app(&wiki, true).await;
+    wiki.log_in(&mut client, "/login").await;
+
+    assert_eq!(
+        client.get("/rights").await.body,
+        r#"rights=["patrol"] groups=[] blocked=false"#
+    );
+    let elsewhere = format!("/rights?api={}", other.api_url());
+    assert_eq!(
+        client.get(&elsewhere).await.body,
+        r#"rights=["rollback"] groups=["sysop"] blocked=false"#
+    );
+}
+
+#[tokio::test]
+async fn a_block_on_the_wiki_is_seen() {
+    let wiki = wiki_with_user().await;
+    wiki.set_wiki_user("Example", &["user"], &["read"], Some("vandalism"));
+    let mut client = app(&wiki, true).await;
+    wiki.log_in(&mut client, "/login").await;
+    assert!(client.get("/rights").await.body.ends_with("blocked=true"));
+}
+
+#[tokio::test]
+async fn rights_are_cached_in_the_session_per_wiki() {
+    let wiki = wiki_with_user().await;
+    let other = wiki.another_wiki().await;
+    let mut client = app(&wiki, true).await;
+    wiki.log_in(&mut client, "/login").await;
+
+    client.get("/rights").await;
+    client.get("/rights").await;
+    assert_eq!(
+        wiki.userinfo_count(),
+        1,
+        "asked once, then read from the session"
+    );
+    client
+        .get(&format!("/rights?api={}", other.api_url()))
+        .await;
+    assert_eq!(other.userinfo_count(), 1, "another wiki is asked itself");
+    client.get("/rights").await;
+    assert_eq!(wiki.userinfo_count(), 1);
+}
+
+#[tokio::test]
+async fn the_session_cookie_stays_small_for_a_user_with_many_groups_and_rights() {
+    let wiki = FakeWiki::start().await;
+    let groups: Vec<String> = (0..40).map(|i| format!("group-number-{i}")).collect();
+    let rights: Vec<String> = (0..300).map(|i| format!("some-user-right-{i}")).collect();
+    let groups: Vec<&str> = groups.iter().map(String::as_str).chain(["sysop"]).collect();
+    let rights: Vec<&str> = rights
+        .iter()
+        .map(String::as_str)
+        .chain(["patrol", "rollback"])
+        .collect();
+    wiki.add_user(
+        FakeUser::new("Somebody With A Rather Long User Name")
+            .with_groups(&groups)
+            .with_rights(&rights),
+    );
+    let mut client = app(&wiki, true).await;
+    wiki.log_in(&mut client, "/login").await;
+    let response = client.get("/rights").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let cookie = response
+        .header("set-cookie")
+        .expect("the rights were stored");
+    assert!(cookie.len() <= 3 * 1024, "{} bytes", cookie.len());
+}
+
+#[tokio::test]
+async fn debug_output_of_a_user_shows_no_token() {
+    let wiki = wiki_with_user().await;
+    let mut client = app(&wiki, true).await;
+    wiki.log_in(&mut client, "/login").await;
+    let debug = client.get("/debug").await.body;
+    assert!(debug.contains("Example"), "{debug}");
+    assert!(!debug.contains("access-"), "{debug}");
+    assert!(!debug.contains("refresh-"), "{debug}");
 }

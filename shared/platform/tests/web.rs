@@ -36,9 +36,18 @@ fn tool_routes() -> Router {
         .route(
             "/form",
             get(|page: PageContext| async move {
-                format!("<input name=\"csrf_token\" value=\"{}\">", page.csrf_token)
+                format!(
+                    "<input name=\"csrf_token\" value=\"{}\">",
+                    page.csrf_token()
+                )
             })
             .post(|body: String| async move { format!("accepted: {body}") }),
+        )
+        .route(
+            "/plain",
+            get(|page: PageContext| async move {
+                format!("a page without a form: {}", page.site.title)
+            }),
         )
         .route(
             "/fail",
@@ -304,17 +313,33 @@ async fn post_without_or_with_a_wrong_token_is_400_and_offers_to_resend() {
 }
 
 #[tokio::test]
-async fn post_without_a_session_is_refused_and_the_resend_form_works() {
+async fn post_without_a_session_is_refused_shows_what_was_sent_and_creates_no_session() {
     let mut client = production_client();
     let refused = client
-        .post_form("/form", &[("csrf_token", "guess"), ("text", "kept")])
+        .post_form("/form", &[("csrf_token", "guess"), ("text", "kept text")])
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    let token = refused.csrf_token().expect("resend form has a fresh token");
-    let resent = client
-        .post_form("/form", &[("csrf_token", &token), ("text", "kept")])
+    assert!(
+        refused.header("set-cookie").is_none(),
+        "no session is created"
+    );
+    assert!(refused.body.contains("kept text"), "{}", refused.body);
+    assert!(refused.csrf_token().is_none(), "no token to resend with");
+    assert!(!refused.body.contains("Send again"));
+    assert!(client.cookie("session").is_none());
+}
+
+#[tokio::test]
+async fn a_refused_post_leaves_an_existing_session_unchanged() {
+    let mut client = production_client();
+    client.get("/form").await;
+    let before = client.cookie("session").expect("session").to_owned();
+    let refused = client
+        .post_form("/form", &[("csrf_token", "forged"), ("text", "x")])
         .await;
-    assert_eq!(resent.status, StatusCode::OK);
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.header("set-cookie").is_none());
+    assert_eq!(client.cookie("session"), Some(before.as_str()));
 }
 
 #[tokio::test]
@@ -341,4 +366,253 @@ async fn stylesheet_is_served_from_the_binary() {
         Some("text/css; charset=utf-8")
     );
     assert!(response.body.contains("font-family"));
+}
+
+/// The browser headers of a cross-site or same-site request, in each form browsers send them.
+const CROSS_ORIGIN_HEADERS: [&[(&str, &str)]; 5] = [
+    &[("sec-fetch-site", "cross-site")],
+    // Another tool on toolforge.org is "same site" but not this origin.
+    &[
+        ("sec-fetch-site", "same-site"),
+        ("origin", "https://other-tool.toolforge.org"),
+    ],
+    // Browsers without Fetch Metadata: Origin decides.
+    &[
+        ("origin", "https://evil.example"),
+        ("x-forwarded-proto", "https"),
+    ],
+    &[
+        ("origin", "http://example-tool.toolforge.org"),
+        ("x-forwarded-proto", "https"),
+    ],
+    &[("origin", "null")],
+];
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused_before_the_session_with_and_without_a_cookie() {
+    for headers in CROSS_ORIGIN_HEADERS {
+        for with_session in [false, true] {
+            let mut client = production_client();
+            let mut token = "guessed".to_owned();
+            if with_session {
+                client.get("/count").await;
+                token = client.get("/form").await.csrf_token().expect("token");
+            }
+            let cookie_before = client.cookie("session").map(str::to_owned);
+            let mut all = vec![
+                ("host", "example-tool.toolforge.org"),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ];
+            all.extend_from_slice(headers);
+            let body = format!("csrf_token={token}&text=attacker+text");
+            let response = client.send(Method::POST, "/form", Some(body), &all).await;
+            assert_eq!(response.status, StatusCode::FORBIDDEN, "{headers:?}");
+            assert!(
+                response.header("set-cookie").is_none(),
+                "{headers:?}: a refused request sets no cookie"
+            );
+            assert!(
+                response.body.contains("came from another website"),
+                "{}",
+                response.body
+            );
+            assert!(response.body.contains("<html"), "a page in the layout");
+            assert!(
+                !response.body.contains("attacker text"),
+                "nothing offered to resend"
+            );
+            assert!(response.csrf_token().is_none());
+            assert_eq!(client.cookie("session").map(str::to_owned), cookie_before);
+            if with_session {
+                assert_eq!(
+                    client.get("/count").await.body,
+                    "2",
+                    "the victim's session still works"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn same_origin_posts_pass_the_origin_check() {
+    for headers in [
+        &[("sec-fetch-site", "same-origin")][..],
+        &[("sec-fetch-site", "none")][..],
+        &[
+            ("origin", "https://example-tool.toolforge.org"),
+            ("x-forwarded-proto", "https"),
+        ][..],
+        &[][..],
+    ] {
+        let mut client = production_client();
+        let token = client.get("/form").await.csrf_token().expect("token");
+        let mut all = vec![
+            ("host", "example-tool.toolforge.org"),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ];
+        all.extend_from_slice(headers);
+        let response = client
+            .send(
+                Method::POST,
+                "/form",
+                Some(format!("csrf_token={token}")),
+                &all,
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{headers:?}: {}",
+            response.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn sessions_are_created_only_by_pages_that_store_something() {
+    for path in [
+        "/healthz",
+        "/static/style.css",
+        "/plain",
+        "/does-not-exist",
+        "/fail",
+        "/panic",
+    ] {
+        let response = production_client().get(path).await;
+        assert!(
+            response.header("set-cookie").is_none(),
+            "{path} ({}) set a cookie",
+            response.status
+        );
+    }
+    let form = production_client().get("/form").await;
+    assert!(
+        form.header("set-cookie").is_some(),
+        "a form page mints its token"
+    );
+    let counted = production_client().get("/count").await;
+    assert!(
+        counted.header("set-cookie").is_some(),
+        "a page that stores something"
+    );
+}
+
+#[tokio::test]
+async fn an_unchanged_session_is_not_written_again() {
+    let mut client = production_client();
+    client.get("/form").await;
+    for path in ["/form", "/plain", "/does-not-exist"] {
+        let response = client.get(path).await;
+        assert!(response.header("set-cookie").is_none(), "{path}");
+    }
+}
+
+fn padded_form(token: &str, total: usize) -> String {
+    let start = format!("csrf_token={token}&text=");
+    let padding = total - start.len();
+    format!("{start}{}", "a".repeat(padding))
+}
+
+#[tokio::test]
+async fn forms_up_to_the_limit_are_accepted_and_larger_ones_get_a_413_page() {
+    let limit = platform::csrf::MAX_FORM_BYTES;
+    let mut client = production_client();
+    let token = client.get("/form").await.csrf_token().expect("token");
+
+    let at_limit = padded_form(&token, limit);
+    let response = client
+        .send(
+            Method::POST,
+            "/form",
+            Some(at_limit),
+            &[("content-type", "application/x-www-form-urlencoded")],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+
+    let over = padded_form(&token, limit + 1);
+    let response = client
+        .send(
+            Method::POST,
+            "/form",
+            Some(over),
+            &[("content-type", "application/x-www-form-urlencoded")],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.body.contains("at most 4 MiB"), "{}", response.body);
+}
+
+#[tokio::test]
+async fn the_same_limit_holds_for_requests_with_the_token_in_a_header() {
+    let limit = platform::csrf::MAX_FORM_BYTES;
+    let mut client = production_client();
+    let token = client.get("/form").await.csrf_token().expect("token");
+    for (size, expected) in [
+        (limit, StatusCode::OK),
+        (limit + 1, StatusCode::PAYLOAD_TOO_LARGE),
+    ] {
+        let response = client
+            .send(
+                Method::POST,
+                "/form",
+                Some("b".repeat(size)),
+                &[("x-csrf-token", &token), ("content-type", "text/plain")],
+            )
+            .await;
+        assert_eq!(response.status, expected, "{size} bytes");
+        if expected == StatusCode::PAYLOAD_TOO_LARGE {
+            assert!(response.body.contains("at most 4 MiB"), "{}", response.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn grants_without_login_are_a_startup_error() {
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &config(&[("TOOL_SECRET_KEY", SECRET)]),
+    );
+    let result = platform.with_grants(|_grant| async { axum::response::Response::default() });
+    assert!(matches!(
+        result,
+        Err(platform::PlatformError::GrantsWithoutLogin)
+    ));
+}
+
+#[tokio::test]
+async fn the_session_debug_output_shows_no_values() {
+    let captured = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = captured.clone();
+    let router = Router::new().route(
+        "/debug",
+        get(move |session: Session| {
+            let sink = sink.clone();
+            async move {
+                session.insert("secret_value", &"token-text-that-must-not-print");
+                let token = platform::csrf::CsrfToken::get_or_create(&session);
+                *sink.lock().expect("lock") = format!("{session:?} {token:?}");
+                token.as_str().to_owned()
+            }
+        }),
+    );
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &config(&[("TOOL_SECRET_KEY", SECRET)]),
+    );
+    let response = TestClient::new(platform.router(router)).get("/debug").await;
+    let debug = captured.lock().expect("lock").clone();
+    assert!(debug.contains("secret_value"), "keys are named: {debug}");
+    assert!(!debug.contains("token-text-that-must-not-print"), "{debug}");
+    assert!(
+        !debug.contains(&response.body),
+        "the CSRF token does not print: {debug}"
+    );
+    let settings = format!("{:?}", platform.sessions());
+    assert!(!settings.contains(SECRET));
+    let whole = format!("{platform:?}");
+    assert!(!whole.contains(SECRET), "{whole}");
 }

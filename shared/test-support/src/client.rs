@@ -10,7 +10,11 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// Drives a router like a browser would: cookies set by responses are sent with later requests.
-#[derive(Debug)]
+///
+/// A clone starts with the same cookies but keeps its own from then on, so clones can fire
+/// requests of one browser session concurrently (e.g. two tabs racing to refresh a token); look
+/// at each clone's cookies afterwards to see what that tab was told.
+#[derive(Debug, Clone)]
 pub struct TestClient {
     router: Router,
     cookies: BTreeMap<String, String>,

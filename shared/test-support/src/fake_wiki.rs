@@ -1,14 +1,35 @@
 //! A fake MediaWiki on a local port: the OAuth 2 provider (authorize, token exchange that checks
 //! the PKCE verifier and the client secret, refresh, profile) and an Action API whose answers the
 //! test programs. Every request it gets is recorded, so tests can assert what the tool sent.
+//!
+//! The provider behaves like MediaWiki's (league/oauth2-server underneath) where tools can tell:
+//!
+//! - Refresh tokens rotate: a `refresh_token` grant removes the refresh token it used *and*
+//!   revokes the access token that was issued with it, so a tool that keeps using either one, or
+//!   two requests that refresh the same session at once, fail as they would in production. An
+//!   unknown or used refresh token is answered `400 invalid_grant`.
+//! - The token endpoint can be made slow ([`FakeWiki::set_token_delay`]) so that concurrent
+//!   refreshes really race, or made to fail ([`FakeWiki::set_token_failure`]) as when the wiki
+//!   is down (an HTML 503 from the edge) or throws (a JSON 500), without changing any state.
+//!
+//! The Action API answers `meta=tokens` itself, then asks the handlers programmed with
+//! [`FakeWiki::on_api`], and answers `meta=userinfo` itself if none of them did. Its view of a
+//! user starts as the [`FakeUser`] the provider knows (what the profile endpoint says, i.e. the
+//! login wiki, Meta-Wiki) but can be made to disagree with [`FakeWiki::set_wiki_user`]: a user
+//! can be blocked, or lack a group, on one wiki only.
+//!
+//! [`FakeWiki::another_wiki`] starts a second wiki on its own port that shares the provider
+//! (users and tokens: an access token from the provider works on every Wikimedia wiki) but has
+//! its own programmed answers, recorded requests and view of users.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -98,29 +119,99 @@ struct PendingCode {
     username: String,
 }
 
+/// What a refresh token was issued for.
+struct RefreshGrant {
+    username: String,
+    /// The access token issued together with it: using the refresh token revokes it, as
+    /// league/oauth2-server's `RefreshTokenGrant` does on MediaWiki.
+    access_token: String,
+}
+
+/// How the token endpoint fails while [`FakeWiki::set_token_failure`] is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFailure {
+    /// `503` with an HTML page and no JSON, as Wikimedia's edge answers while the application
+    /// servers are unreachable.
+    Unavailable,
+    /// `500` with OAuth's JSON `{"error":"server_error",…}`, as when MediaWiki throws while
+    /// issuing tokens.
+    ServerError,
+}
+
+/// The OAuth provider: users and tokens. Shared by every wiki of one fake, as Wikimedia's
+/// OAuth is central and an access token works on every wiki.
 #[derive(Default)]
-struct FakeState {
+struct ProviderState {
     users: HashMap<String, FakeUser>,
     next_login: Option<String>,
     deny_next: Option<String>,
     codes: HashMap<String, PendingCode>,
     /// access token → username
     access_tokens: HashMap<String, String>,
-    /// refresh token → username
-    refresh_tokens: HashMap<String, String>,
+    refresh_tokens: HashMap<String, RefreshGrant>,
     counter: u64,
     /// `expires_in` of new access tokens; `None` means MediaWiki's hour.
     token_lifetime: Option<u64>,
+    token_requests: Vec<BTreeMap<String, String>>,
+    /// How long every token-endpoint request waits before it is answered.
+    token_delay: Duration,
+    token_failure: Option<TokenFailure>,
+    /// Successful `refresh_token` grants.
+    refresh_count: usize,
+    /// Wikis started on this provider so far, to number them.
+    wikis: u64,
+}
+
+/// One wiki's view of a user.
+#[derive(Debug, Clone)]
+struct WikiUser {
+    groups: Vec<String>,
+    rights: Vec<String>,
+    block_reason: Option<String>,
+}
+
+impl From<&FakeUser> for WikiUser {
+    fn from(user: &FakeUser) -> Self {
+        Self {
+            groups: user.groups.clone(),
+            rights: user.rights.clone(),
+            block_reason: user.blocked.then(|| "Fake block".to_owned()),
+        }
+    }
+}
+
+/// What one wiki (one Action API) has of its own.
+struct WikiState {
+    /// 0 for the first wiki, then 1, 2… for those from [`FakeWiki::another_wiki`]; makes local
+    /// user ids differ between wikis.
+    index: u64,
     handlers: Vec<ApiHandler>,
     requests: Vec<ApiRequest>,
-    token_requests: Vec<BTreeMap<String, String>>,
+    /// Users whose view on this wiki differs from the provider's ([`FakeWiki::set_wiki_user`]).
+    users: HashMap<String, WikiUser>,
+}
+
+#[derive(Clone)]
+struct AppState {
+    provider: Arc<Mutex<ProviderState>>,
+    wiki: Arc<Mutex<WikiState>>,
+}
+
+/// Locks, ignoring poisoning: a test that panicked while holding the lock has failed already, and
+/// the fake should keep answering the requests still in flight.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The running fake. Dropping it leaves the server running until the test's runtime ends.
+/// Clones are handles to the same wiki.
 #[derive(Clone)]
 pub struct FakeWiki {
     base_url: String,
-    state: Arc<Mutex<FakeState>>,
+    provider: Arc<Mutex<ProviderState>>,
+    wiki: Arc<Mutex<WikiState>>,
 }
 
 impl std::fmt::Debug for FakeWiki {
@@ -136,7 +227,30 @@ impl FakeWiki {
     pub const CLIENT_SECRET: &'static str = "fake-client-secret";
 
     pub async fn start() -> Self {
-        let state = Arc::new(Mutex::new(FakeState::default()));
+        Self::serve(Arc::new(Mutex::new(ProviderState::default()))).await
+    }
+
+    /// Starts a second wiki on its own port with the same OAuth provider: users, access and
+    /// refresh tokens are shared (a token from the provider works there too, as on Wikimedia's
+    /// wikis), while programmed answers ([`on_api`](Self::on_api)), recorded requests and
+    /// [`set_wiki_user`](Self::set_wiki_user) views are its own. Its `rest.php` serves the same
+    /// provider, so the provider methods (`add_user`, `set_token_failure`, …) act on both.
+    pub async fn another_wiki(&self) -> FakeWiki {
+        Self::serve(self.provider.clone()).await
+    }
+
+    async fn serve(provider: Arc<Mutex<ProviderState>>) -> Self {
+        let index = {
+            let mut provider = lock(&provider);
+            provider.wikis += 1;
+            provider.wikis - 1
+        };
+        let wiki = Arc::new(Mutex::new(WikiState {
+            index,
+            handlers: Vec::new(),
+            requests: Vec::new(),
+            users: HashMap::new(),
+        }));
         let app = Router::new()
             .route("/w/rest.php/oauth2/authorize", get(authorize))
             .route(
@@ -145,7 +259,10 @@ impl FakeWiki {
             )
             .route("/w/rest.php/oauth2/resource/profile", get(profile))
             .route("/w/api.php", get(api).post(api))
-            .with_state(state.clone());
+            .with_state(AppState {
+                provider: provider.clone(),
+                wiki: wiki.clone(),
+            });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("fake wiki binds");
@@ -153,14 +270,17 @@ impl FakeWiki {
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self {
             base_url: format!("http://{address}"),
-            state,
+            provider,
+            wiki,
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, FakeState> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn provider(&self) -> MutexGuard<'_, ProviderState> {
+        lock(&self.provider)
+    }
+
+    fn wiki(&self) -> MutexGuard<'_, WikiState> {
+        lock(&self.wiki)
     }
 
     /// `http://127.0.0.1:<port>`, the wiki's "server" (`/wiki/…` links start here).
@@ -185,16 +305,16 @@ impl FakeWiki {
         ]
     }
 
-    /// Adds a user; the next authorization is granted as the last user added.
+    /// Adds a user to the provider; the next authorization is granted as the last user added.
     pub fn add_user(&self, user: FakeUser) {
-        let mut state = self.state();
-        state.next_login = Some(user.username.clone());
-        state.users.insert(user.username.clone(), user);
+        let mut provider = self.provider();
+        provider.next_login = Some(user.username.clone());
+        provider.users.insert(user.username.clone(), user);
     }
 
     /// The next authorization request is answered with `error=<error>` instead of a code.
     pub fn deny_next_authorization(&self, error: &str) {
-        self.state().deny_next = Some(error.to_owned());
+        self.provider().deny_next = Some(error.to_owned());
     }
 
     /// Plays the user's browser at the provider: follows the tool's redirect to `authorize_url`
@@ -244,34 +364,92 @@ impl FakeWiki {
 
     /// Makes every access token handed out so far invalid (as after its hour is over).
     pub fn expire_access_tokens(&self) {
-        self.state().access_tokens.clear();
+        self.provider().access_tokens.clear();
     }
 
     /// Access tokens issued from now on say they expire after `seconds` (0: at once, so the
     /// tool must refresh on its next request).
     pub fn set_token_lifetime(&self, seconds: u64) {
-        self.state().token_lifetime = Some(seconds);
+        self.provider().token_lifetime = Some(seconds);
     }
 
-    /// Makes every refresh token invalid (as when the user revokes the grant).
+    /// Makes every refresh token invalid (as when the user revokes the grant). Access tokens
+    /// already handed out keep working until [`expire_access_tokens`](Self::expire_access_tokens).
     pub fn revoke_refresh_tokens(&self) {
-        self.state().refresh_tokens.clear();
+        self.provider().refresh_tokens.clear();
     }
 
-    /// Programs the Action API: the first handler that returns `Some` answers a request.
-    /// `meta=tokens` is answered by the fake itself.
+    /// Every token-endpoint request waits `delay` before it is answered (`Duration::ZERO`, the
+    /// default, answers at once). The outcome is decided after the wait, so requests that
+    /// overlap really race: of two refreshes with the same refresh token, one rotates it and the
+    /// other gets `invalid_grant`.
+    pub fn set_token_delay(&self, delay: Duration) {
+        self.provider().token_delay = delay;
+    }
+
+    /// While `Some`, every token-endpoint request fails as `failure` says and changes nothing
+    /// (codes, refresh and access tokens stay valid); it is still recorded in
+    /// [`token_requests`](Self::token_requests). `None` restores normal answers.
+    pub fn set_token_failure(&self, failure: Option<TokenFailure>) {
+        self.provider().token_failure = failure;
+    }
+
+    /// How many `refresh_token` grants succeeded (each one a rotation).
+    pub fn refresh_count(&self) -> usize {
+        self.provider().refresh_count
+    }
+
+    /// Programs this wiki's Action API: the first handler that returns `Some` answers a request.
+    /// `meta=tokens` is answered by the fake itself before the handlers, and `meta=userinfo`
+    /// after them if none answered (see [`set_wiki_user`](Self::set_wiki_user)).
     pub fn on_api(&self, handler: impl Fn(&ApiRequest) -> Option<Value> + Send + Sync + 'static) {
-        self.state().handlers.push(Arc::new(handler));
+        self.wiki().handlers.push(Arc::new(handler));
     }
 
-    /// Every Action API request received so far (token requests included).
+    /// This wiki's view of `username` from now on: exactly these groups and rights, and blocked
+    /// with `block_reason` if it is `Some`. Until then the wiki sees what the [`FakeUser`] says
+    /// (blocked with reason "Fake block" if `blocked`). The profile endpoint (the login wiki)
+    /// and other wikis keep their own view, so a tool can be tested against a user who is
+    /// blocked, or lacks a group, on this wiki only.
+    pub fn set_wiki_user(
+        &self,
+        username: &str,
+        groups: &[&str],
+        rights: &[&str],
+        block_reason: Option<&str>,
+    ) {
+        let user = WikiUser {
+            groups: groups.iter().map(|&g| g.to_owned()).collect(),
+            rights: rights.iter().map(|&r| r.to_owned()).collect(),
+            block_reason: block_reason.map(str::to_owned),
+        };
+        self.wiki().users.insert(username.to_owned(), user);
+    }
+
+    /// The user id this wiki's `meta=userinfo` gives `username`: not the central id (`sub`) and
+    /// different on each wiki, as on Wikimedia's wikis.
+    pub fn local_id(&self, username: &str) -> u64 {
+        local_id(username, self.wiki().index)
+    }
+
+    /// How many `action=query&meta=userinfo` requests this wiki received and answered, whether
+    /// a programmed handler or the fake itself answered them.
+    pub fn userinfo_count(&self) -> usize {
+        self.wiki()
+            .requests
+            .iter()
+            .filter(|r| asks_userinfo(r))
+            .count()
+    }
+
+    /// Every Action API request this wiki received so far (token requests included).
     pub fn api_requests(&self) -> Vec<ApiRequest> {
-        self.state().requests.clone()
+        self.wiki().requests.clone()
     }
 
-    /// The Action API requests received so far that carry all these parameters.
+    /// The Action API requests this wiki received so far that carry all these parameters.
     pub fn requests_with(&self, pairs: &[(&str, &str)]) -> Vec<ApiRequest> {
-        self.state()
+        self.wiki()
             .requests
             .iter()
             .filter(|r| r.has(pairs))
@@ -279,9 +457,11 @@ impl FakeWiki {
             .collect()
     }
 
-    /// Parameters of every token-endpoint request (grant type, code, verifier…).
+    /// Parameters of every token-endpoint request (grant type, code, verifier…), in the order
+    /// they arrived (recorded on arrival, before any [`set_token_delay`](Self::set_token_delay)
+    /// wait, failed ones included). Shared by the wikis of one provider.
     pub fn token_requests(&self) -> Vec<BTreeMap<String, String>> {
-        self.state().token_requests.clone()
+        self.provider().token_requests.clone()
     }
 }
 
@@ -289,11 +469,26 @@ fn s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
+fn local_id(username: &str, wiki_index: u64) -> u64 {
+    let hash = username.bytes().fold(17 + wiki_index, |id, byte| {
+        id.wrapping_mul(131).wrapping_add(u64::from(byte))
+    });
+    hash % 100_000_000 + 1
+}
+
+/// Whether a request is `action=query` with `userinfo` among its `meta` modules.
+fn asks_userinfo(request: &ApiRequest) -> bool {
+    request.param("action") == Some("query")
+        && request
+            .param("meta")
+            .is_some_and(|meta| meta.split('|').any(|module| module == "userinfo"))
+}
+
 async fn authorize(
-    State(state): State<Arc<Mutex<FakeState>>>,
+    State(app): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+    let mut state = lock(&app.provider);
     let param = |name: &str| params.get(name).cloned().unwrap_or_default();
     let bad = |reason: &str| (StatusCode::BAD_REQUEST, reason.to_owned()).into_response();
     if param("response_type") != "code" {
@@ -343,7 +538,7 @@ fn oauth_error(error: &str, description: &str) -> Response {
         .into_response()
 }
 
-fn issue_tokens(state: &mut FakeState, username: &str) -> Response {
+fn issue_tokens(state: &mut ProviderState, username: &str) -> Response {
     state.counter += 1;
     // As long as Wikimedia's (a signed JWT, an encrypted refresh token), so that tests of
     // cookie size see realistic sessions.
@@ -352,9 +547,13 @@ fn issue_tokens(state: &mut FakeState, username: &str) -> Response {
     state
         .access_tokens
         .insert(access.clone(), username.to_owned());
-    state
-        .refresh_tokens
-        .insert(refresh.clone(), username.to_owned());
+    state.refresh_tokens.insert(
+        refresh.clone(),
+        RefreshGrant {
+            username: username.to_owned(),
+            access_token: access.clone(),
+        },
+    );
     axum::Json(json!({
         "token_type": "Bearer",
         "expires_in": state.token_lifetime.unwrap_or(3600),
@@ -364,10 +563,41 @@ fn issue_tokens(state: &mut FakeState, username: &str) -> Response {
     .into_response()
 }
 
-async fn access_token(State(state): State<Arc<Mutex<FakeState>>>, body: String) -> Response {
+fn token_failure(failure: TokenFailure) -> Response {
+    match failure {
+        TokenFailure::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Html("<html><body>Service Unavailable</body></html>"),
+        )
+            .into_response(),
+        TokenFailure::ServerError => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            axum::Json(json!({
+                "error": "server_error",
+                "error_description": "The authorization server encountered an unexpected \
+                    condition which prevented it from fulfilling the request.",
+            })),
+        )
+            .into_response(),
+    }
+}
+
+async fn access_token(State(app): State<AppState>, body: String) -> Response {
     let params: BTreeMap<String, String> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
-    state.token_requests.push(params.clone());
+    let delay = {
+        let mut state = lock(&app.provider);
+        // Recorded on arrival, so a test can tell that a slow request is in flight.
+        state.token_requests.push(params.clone());
+        state.token_delay
+    };
+    if !delay.is_zero() {
+        // Without the lock, so that overlapping requests wait together and then race.
+        tokio::time::sleep(delay).await;
+    }
+    let mut state = lock(&app.provider);
+    if let Some(failure) = state.token_failure {
+        return token_failure(failure);
+    }
     let param = |name: &str| params.get(name).map(String::as_str).unwrap_or_default();
     if param("client_id") != FakeWiki::CLIENT_ID
         || param("client_secret") != FakeWiki::CLIENT_SECRET
@@ -385,16 +615,21 @@ async fn access_token(State(state): State<Arc<Mutex<FakeState>>>, body: String) 
             issue_tokens(&mut state, &pending.username)
         }
         "refresh_token" => {
-            let Some(username) = state.refresh_tokens.remove(param("refresh_token")) else {
-                return oauth_error("invalid_request", "The refresh token is invalid.");
+            let Some(grant) = state.refresh_tokens.remove(param("refresh_token")) else {
+                // league/oauth2-server's OAuthServerException::invalidRefreshToken.
+                return oauth_error("invalid_grant", "The refresh token is invalid.");
             };
-            issue_tokens(&mut state, &username)
+            // RefreshTokenGrant revokes the access token issued with the refresh token too, so
+            // a tool that goes on using it after refreshing fails here as on the real wiki.
+            state.access_tokens.remove(&grant.access_token);
+            state.refresh_count += 1;
+            issue_tokens(&mut state, &grant.username)
         }
         _ => oauth_error("unsupported_grant_type", "Unsupported grant type"),
     }
 }
 
-fn bearer_user(state: &FakeState, headers: &HeaderMap) -> Result<Option<String>, ()> {
+fn bearer_user(state: &ProviderState, headers: &HeaderMap) -> Result<Option<String>, ()> {
     let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
@@ -402,8 +637,10 @@ fn bearer_user(state: &FakeState, headers: &HeaderMap) -> Result<Option<String>,
     state.access_tokens.get(token).cloned().map(Some).ok_or(())
 }
 
-async fn profile(State(state): State<Arc<Mutex<FakeState>>>, headers: HeaderMap) -> Response {
-    let state = state.lock().unwrap_or_else(|p| p.into_inner());
+/// The login wiki's (Meta-Wiki's) view of the user: always the [`FakeUser`], whatever
+/// [`FakeWiki::set_wiki_user`] says.
+async fn profile(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let state = lock(&app.provider);
     let user = match bearer_user(&state, &headers) {
         Ok(Some(username)) => state.users.get(&username).cloned(),
         _ => None,
@@ -435,7 +672,7 @@ pub fn api_error(code: &str, text: &str) -> Value {
 }
 
 async fn api(
-    State(state): State<Arc<Mutex<FakeState>>>,
+    State(app): State<AppState>,
     method: Method,
     headers: HeaderMap,
     Query(query): Query<BTreeMap<String, String>>,
@@ -446,28 +683,26 @@ async fn api(
         let form: BTreeMap<String, String> = serde_urlencoded::from_str(&body).unwrap_or_default();
         params.extend(form);
     }
-    let (request, handlers) = {
-        let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
-        let user = match bearer_user(&state, &headers) {
-            Ok(user) => user,
-            Err(()) => {
-                return axum::Json(api_error(
-                    "mwoauth-invalid-authorization",
-                    "The authorization headers in your request are not valid: Invalid access token",
-                ));
-            }
-        };
-        let request = ApiRequest {
-            method: method.clone(),
-            params,
-            user,
-            user_agent: headers
-                .get("user-agent")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-        };
-        state.requests.push(request.clone());
-        (request, state.handlers.clone())
+    let user = bearer_user(&lock(&app.provider), &headers);
+    let Ok(user) = user else {
+        return axum::Json(api_error(
+            "mwoauth-invalid-authorization",
+            "The authorization headers in your request are not valid: Invalid access token",
+        ));
+    };
+    let request = ApiRequest {
+        method: method.clone(),
+        params,
+        user,
+        user_agent: headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    let handlers = {
+        let mut wiki = lock(&app.wiki);
+        wiki.requests.push(request.clone());
+        wiki.handlers.clone()
     };
     if request.param("assert") == Some("user") && request.user.is_none() {
         return axum::Json(api_error("assertuserfailed", "You are no longer logged in"));
@@ -481,13 +716,73 @@ async fn api(
     if method == Method::POST && request.param("token") != Some(TOKEN) {
         return axum::Json(api_error("badtoken", "Invalid CSRF token."));
     }
+    // Called without a lock held, so handlers may use the fake (e.g. count requests).
     for handler in handlers {
         if let Some(answer) = handler(&request) {
             return axum::Json(answer);
         }
     }
+    if asks_userinfo(&request) {
+        return axum::Json(userinfo(&app, &request));
+    }
     axum::Json(api_error(
         "fake-unhandled",
         "The fake wiki has no answer for this request",
     ))
+}
+
+/// `meta=userinfo` as MediaWiki answers it with `formatversion=2`, from this wiki's view of the
+/// user: its [`FakeWiki::set_wiki_user`] override, else the provider's [`FakeUser`].
+fn userinfo(app: &AppState, request: &ApiRequest) -> Value {
+    let props: Vec<&str> = request
+        .param("uiprop")
+        .unwrap_or_default()
+        .split('|')
+        .collect();
+    let wants = |prop: &str| props.contains(&prop);
+    let mut info = serde_json::Map::new();
+    match &request.user {
+        None => {
+            info.insert("id".to_owned(), json!(0));
+            info.insert("name".to_owned(), json!("127.0.0.1"));
+            info.insert("anon".to_owned(), json!(true));
+            if wants("groups") {
+                info.insert("groups".to_owned(), json!(["*"]));
+            }
+            if wants("rights") {
+                info.insert("rights".to_owned(), json!(["read"]));
+            }
+        }
+        Some(name) => {
+            // One lock at a time, as everywhere in the fake, so there is no lock order to keep.
+            let (index, overridden) = {
+                let wiki = lock(&app.wiki);
+                (wiki.index, wiki.users.get(name).cloned())
+            };
+            let user = overridden.unwrap_or_else(|| {
+                let provider = lock(&app.provider);
+                match provider.users.get(name) {
+                    Some(user) => WikiUser::from(user),
+                    None => WikiUser::from(&FakeUser::new(name)),
+                }
+            });
+            info.insert("id".to_owned(), json!(local_id(name, index)));
+            info.insert("name".to_owned(), json!(name));
+            if wants("groups") {
+                info.insert("groups".to_owned(), json!(user.groups));
+            }
+            if wants("rights") {
+                info.insert("rights".to_owned(), json!(user.rights));
+            }
+            if let (true, Some(reason)) = (wants("blockinfo"), &user.block_reason) {
+                info.insert("blockid".to_owned(), json!(1));
+                info.insert("blockedby".to_owned(), json!("Blocker"));
+                info.insert("blockedbyid".to_owned(), json!(2));
+                info.insert("blockreason".to_owned(), json!(reason));
+                info.insert("blockexpiry".to_owned(), json!("infinite"));
+                info.insert("blockpartial".to_owned(), json!(false));
+            }
+        }
+    }
+    json!({"batchcomplete": true, "query": {"userinfo": info}})
 }

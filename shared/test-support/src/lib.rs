@@ -6,6 +6,6 @@ mod mariadb;
 mod proxy;
 
 pub use client::{TestClient, TestResponse};
-pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN, api_error};
+pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN, TokenFailure, api_error};
 pub use mariadb::{TestDatabase, test_database};
 pub use proxy::TcpProxy;

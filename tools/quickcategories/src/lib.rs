@@ -16,18 +16,23 @@ use std::sync::Arc;
 
 use axum::Router;
 use platform::config::Config;
+use platform::config::Mode;
 use platform::oauth::{OAuthError, OAuthProvider};
 use platform::sealing::SealingKey;
-use platform::{Platform, tool_info};
+use platform::{Platform, PlatformError, tool_info};
 
 pub use settings::Settings;
 use store::{MariaDbStore, MemoryStore, Store};
 
 pub const TITLE: &str = "QuickCategories";
 
-pub fn platform(config: &Config<Settings>) -> Result<Platform, OAuthError> {
-    // No rights are checked by the tool itself; the wiki refuses what a user may not do.
-    Platform::new(tool_info!(), TITLE, config).with_login(&[])
+pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
+    // No rights are checked by the tool itself (the wiki refuses what a user may not do); the
+    // groups decide who may start (autoconfirmed) and stop (sysop) background runs.
+    Platform::new(tool_info!(), TITLE, config).with_login(
+        &[],
+        &[routes::background::AUTOCONFIRMED, routes::background::SYSOP],
+    )
 }
 
 /// The store the configuration asks for: MariaDB if a database is configured, else memory.
@@ -74,20 +79,22 @@ const SEALING_PURPOSE: &str = "quickcategories background-run tokens";
 /// store gets a key for this process only (its runner is in the same process); a database
 /// gets none, so background runs are refused with the reason.
 pub fn sealing_key(platform: &Platform, store: &Store) -> Option<SealingKey> {
-    match (platform.secret_key(), store) {
-        (Some(secret), _) => Some(SealingKey::derive(secret, SEALING_PURPOSE)),
-        (None, Store::Memory(_)) => Some(SealingKey::ephemeral()),
-        (None, Store::MariaDb(_)) => None,
+    match (platform.mode(), store) {
+        (Mode::Production, _) | (Mode::LocalDevelopment, Store::Memory(_)) => {
+            Some(platform.sealing_key(SEALING_PURPOSE))
+        }
+        (Mode::LocalDevelopment, Store::MariaDb(_)) => None,
     }
 }
 
-/// The whole application: the tool's routes inside the platform's layers.
+/// The whole application: the tool's routes inside the platform's layers. Fails only for a
+/// platform built without [`platform`]'s login.
 pub fn app(
     platform: &Platform,
     settings: &Settings,
     store: Store,
     sealing: Option<SealingKey>,
-) -> Router {
+) -> Result<Router, PlatformError> {
     let state = routes::AppState {
         store,
         settings: Arc::new(settings.clone()),
@@ -98,8 +105,8 @@ pub fn app(
     let grant_state = state.clone();
     let platform = platform
         .clone()
-        .with_grants(move |grant| routes::background::granted(grant_state.clone(), grant));
-    platform.router(routes::router(state))
+        .with_grants(move |grant| routes::background::granted(grant_state.clone(), grant))?;
+    Ok(platform.router(routes::router(state)))
 }
 
 /// The background runner, acting with tokens sealed with `sealing`.

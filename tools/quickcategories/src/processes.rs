@@ -13,6 +13,8 @@ pub enum StartError {
     Config(#[from] platform::config::ConfigError),
     #[error(transparent)]
     OAuth(#[from] platform::oauth::OAuthError),
+    #[error(transparent)]
+    Platform(#[from] platform::PlatformError),
     #[error("the database configuration is not valid: {0}")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -29,7 +31,7 @@ pub async fn web() -> Result<(), StartError> {
     let store = crate::store(&config.tool)?;
     migrate_in_background(&store);
     let sealing = sealing_key(&platform, &store);
-    let app = crate::app(&platform, &config.tool, store.clone(), sealing.clone());
+    let app = crate::app(&platform, &config.tool, store.clone(), sealing.clone())?;
     let (stop, stopped) = watch::channel(false);
     let in_process_runner = match (&store, sealing) {
         (Store::Memory(_), Some(sealing)) => {

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use axum::http::StatusCode;
 use common::{Setup, Tool, env_for, setup, setup_with, url_through};
 use quickcategories::store::{BatchStore, MariaDbStore, MemoryStore, Store};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::mysql::MySqlConnectOptions;
 use test_support::{FakeUser, FakeWiki};
 
@@ -657,17 +657,39 @@ async fn only_an_autoconfirmed_creator_may_start_a_background_run() {
     let refused = post_with_token(&mut newcomer, "/batch/2/start_background").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(
-        refused.body.contains("Only autoconfirmed users"),
+        refused
+            .body
+            .contains("Only users who are autoconfirmed on en.wikipedia.org"),
         "{}",
         refused.body
     );
     assert!(refused.body.contains("step by step"));
 
-    // Groups are checked again with the profile the wiki gives for the grant: the creator lost
-    // autoconfirmed since logging in (the session still says otherwise).
+    // Autoconfirmed on the login wiki is not enough: the batch's wiki decides.
+    let mut meta_only = other_user(&setup, "MetaOnly", &["*", "user", "autoconfirmed"]).await;
     setup
         .fake
-        .add_user(FakeUser::new("Creator").with_only_groups(&["*", "user"]));
+        .set_wiki_user("MetaOnly", &["*", "user"], &["read", "edit"], None);
+    let token = meta_only.get("/").await.csrf_token().expect("token");
+    let created = meta_only
+        .post_form(
+            "/",
+            &[
+                ("csrf_token", &token),
+                ("domain", "en.wikipedia.org"),
+                ("commands", "Gamma|+Category:X"),
+            ],
+        )
+        .await;
+    let batch_page = created.location().expect("created").to_owned();
+    let refused = post_with_token(&mut meta_only, &format!("{batch_page}start_background")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    // Groups are checked again, on the batch's wiki, with the new authorization: the creator
+    // lost autoconfirmed there since the start page read (and cached) their groups.
+    setup
+        .fake
+        .set_wiki_user("Creator", &["*", "user"], &["read", "edit"], None);
     let refused = setup.start_background("/batch/1/").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     let batch = setup
@@ -721,17 +743,7 @@ async fn administrators_of_the_wiki_may_stop_a_run_and_others_may_not() {
     let mut setup = setup().await;
     setup.create("Alpha|+Category:New").await;
     setup.start_background("/batch/1/").await;
-    // The batch's wiki says who its administrators are.
-    setup.fake.on_api(|request| {
-        request.has(&[("meta", "userinfo")]).then(|| {
-            let groups = if request.user.as_deref() == Some("Admin") {
-                json!(["*", "user", "sysop"])
-            } else {
-                json!(["*", "user"])
-            };
-            json!({"query": {"userinfo": {"name": request.user, "groups": groups}}})
-        })
-    });
+    // The batch's wiki says who its administrators are, whatever the login wiki says.
 
     let mut other = other_user(&setup, "Other", &["user", "autoconfirmed"]).await;
     let page = other.get("/batch/1/").await;
@@ -749,8 +761,18 @@ async fn administrators_of_the_wiki_may_stop_a_run_and_others_may_not() {
             .contains("or an administrator of en.wikipedia.org")
     );
 
-    // Administrators of another wiki are not enough: the groups come from the batch's wiki.
-    let mut admin = other_user(&setup, "Admin", &["user", "sysop"]).await;
+    // Administrators of the login wiki are not enough: the groups come from the batch's wiki.
+    let mut meta_admin = other_user(&setup, "MetaAdmin", &["user", "sysop"]).await;
+    setup
+        .fake
+        .set_wiki_user("MetaAdmin", &["user"], &["read"], None);
+    let refused = post_with_token(&mut meta_admin, "/batch/1/stop_background").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    let mut admin = other_user(&setup, "Admin", &["user"]).await;
+    setup
+        .fake
+        .set_wiki_user("Admin", &["user", "sysop"], &["read"], None);
     let stopped = post_with_token(&mut admin, "/batch/1/stop_background").await;
     assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.body);
     let page = setup.client.get("/batch/1/").await;

@@ -9,19 +9,18 @@ mod wiki;
 
 use axum::Router;
 use platform::config::Config;
-use platform::oauth::OAuthError;
-use platform::{Platform, tool_info};
+use platform::{Platform, PlatformError, tool_info};
 
 pub use patrol_state::PatrolState;
 pub use settings::Settings;
 
 pub const TITLE: &str = "SpeedPatrolling";
 
-/// The user rights the tool looks at; only these are kept in the session.
+/// The user rights the tool looks at on the patrolled wiki; only these are kept in the session.
 pub const RIGHTS: &[&str] = &["patrol", "rollback"];
 
-pub fn platform(config: &Config<Settings>) -> Result<Platform, OAuthError> {
-    Platform::new(tool_info!(), TITLE, config).with_login(RIGHTS)
+pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
+    Platform::new(tool_info!(), TITLE, config).with_login(RIGHTS, &[])
 }
 
 /// The whole application: the tool's routes inside the platform's layers.

@@ -592,3 +592,40 @@ async fn session_cookie_stays_under_4_kb_with_the_largest_state() {
     let page = setup.client.get("/").await;
     assert!(page.body.contains("Logged in as"), "{}", page.body);
 }
+
+/// Rights come from the patrolled wiki: the login profile describes Meta-Wiki.
+#[tokio::test]
+async fn a_rollbacker_of_the_patrolled_wiki_only_gets_the_rollback_button() {
+    let mut setup = logged_in_as(patroller(), three_edits()).await;
+    setup.fake.set_wiki_user(
+        "Patroller",
+        &["*", "user", "rollbacker"],
+        &["read", "edit", "patrol", "rollback"],
+        None,
+    );
+    let page = setup.client.get("/diff/102/").await;
+    assert!(
+        page.body.contains("action=\"/diff/102/rollback\""),
+        "{}",
+        page.body
+    );
+    let response = setup.post("/diff/102/rollback").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert_eq!(setup.requests(&[("action", "rollback")]).len(), 1);
+}
+
+#[tokio::test]
+async fn a_rollbacker_of_the_login_wiki_only_may_not_roll_back() {
+    let mut setup = logged_in_as(rollbacker(), three_edits()).await;
+    setup.fake.set_wiki_user(
+        "Rollbacker",
+        &["*", "user"],
+        &["read", "edit", "patrol"],
+        None,
+    );
+    let page = setup.client.get("/diff/102/").await;
+    assert!(!page.body.contains("/diff/102/rollback"), "{}", page.body);
+    let response = setup.post("/diff/102/rollback").await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    assert!(setup.requests(&[("action", "rollback")]).is_empty());
+}

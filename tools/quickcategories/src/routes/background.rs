@@ -5,17 +5,18 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use platform::ErrorPage;
 use platform::login::{Grant, Grants, Identity, User};
-use platform::mediawiki::ClientOptions;
+use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
+use platform::{ErrorPage, WikiRights};
 use secrecy::ExposeSecret;
-use serde_json::Value;
 
 use super::{AppState, parse_batch_id, store_error};
 use crate::store::{Batch, BatchStore, Creator, SealedCredentials};
 
 /// The group MediaWiki gives accounts that are a few days old and have made a few edits.
 pub const AUTOCONFIRMED: &str = "autoconfirmed";
+/// Administrators of a batch's wiki may stop its background run.
+pub const SYSOP: &str = "sysop";
 const PURPOSE_PREFIX: &str = "background:";
 
 fn forbidden(title: &str, message: impl Into<String>) -> ErrorPage {
@@ -26,8 +27,14 @@ fn conflict(title: &str, message: impl Into<String>) -> ErrorPage {
     ErrorPage::new(StatusCode::CONFLICT, title, message)
 }
 
-/// Why `identity` may not start `batch` in the background now, if it may not.
-fn refusal(state: &AppState, batch: &Batch, identity: &Identity) -> Option<ErrorPage> {
+/// Why `identity`, with `rights` on the batch's wiki, may not start `batch` in the background
+/// now, if it may not.
+fn refusal(
+    state: &AppState,
+    batch: &Batch,
+    identity: &Identity,
+    rights: &WikiRights,
+) -> Option<ErrorPage> {
     let back = format!("/batch/{}/", batch.id);
     let refusal = if batch.creator.sub != identity.sub {
         forbidden(
@@ -37,15 +44,21 @@ fn refusal(state: &AppState, batch: &Batch, identity: &Identity) -> Option<Error
                 batch.creator.name
             ),
         )
-    } else if !identity.in_group(AUTOCONFIRMED) {
+    } else if !rights.in_group(AUTOCONFIRMED) {
         forbidden(
             "Autoconfirmed users only",
-            "Only autoconfirmed users can run batches in the background. You can still run this batch step by step from its page.",
+            format!(
+                "Only users who are autoconfirmed on {} can run its batches in the background. You can still run this batch step by step from its page.",
+                batch.domain
+            ),
         )
-    } else if identity.blocked {
+    } else if rights.blocked {
         forbidden(
             "Blocked",
-            "You are blocked, so the batch cannot run in the background.",
+            format!(
+                "You are blocked on {}, so the batch cannot run in the background.",
+                batch.domain
+            ),
         )
     } else if state.sealing.is_none() {
         ErrorPage::service_unavailable(
@@ -77,7 +90,11 @@ pub(super) async fn start(
     let id = parse_batch_id(&id)?;
     state.refuse_if_read_only()?;
     let batch = state.load_batch(id).await?;
-    if let Some(refusal) = refusal(&state, &batch, &user.identity) {
+    let rights = user
+        .rights_on(&state.settings.api_url(&batch.domain))
+        .await
+        .map_err(|error| unreachable_wiki(&batch.domain, &error))?;
+    if let Some(refusal) = refusal(&state, &batch, &user.identity, &rights) {
         return Err(refusal);
     }
     grants.request(&format!("{PURPOSE_PREFIX}{id}"))
@@ -99,8 +116,22 @@ async fn store_grant(state: &AppState, grant: Grant) -> Result<Response, ErrorPa
         .and_then(parse_batch_id)?;
     state.refuse_if_read_only()?;
     let batch = state.load_batch(id).await?;
-    // Checked again with the profile the wiki just gave: groups and blocks are current.
-    if let Some(refusal) = refusal(state, &batch, &grant.identity) {
+    // Checked again with the new authorization, on the batch's wiki: groups and blocks are
+    // current, and are the ones of the wiki the runner will edit.
+    let api_url = state.settings.api_url(&batch.domain);
+    let rights = async {
+        let wiki = MediaWiki::authenticated(
+            &api_url,
+            &state.user_agent,
+            grant.access_token.expose_secret(),
+            ClientOptions::default(),
+        )
+        .await?;
+        WikiRights::fetch(&wiki).await
+    }
+    .await
+    .map_err(|error| unreachable_wiki(&batch.domain, &error))?;
+    if let Some(refusal) = refusal(state, &batch, &grant.identity, &rights) {
         return Err(refusal);
     }
     let (Some(sealing), Some(refresh_token)) = (&state.sealing, &grant.refresh_token) else {
@@ -133,30 +164,10 @@ async fn store_grant(state: &AppState, grant: Grant) -> Result<Response, ErrorPa
     Ok(Redirect::to(&format!("/batch/{id}/")).into_response())
 }
 
-/// Whether the user is an administrator of the batch's wiki (asked there, with their token:
-/// the login profile only knows the groups of the wiki that did the login).
-async fn is_sysop_on(state: &AppState, user: &User, domain: &str) -> Result<bool, ErrorPage> {
-    let wiki = user
-        .mediawiki(&state.settings.api_url(domain), ClientOptions::default())
-        .await
-        .map_err(|error| {
-            ErrorPage::bad_gateway(format!("{domain} could not be reached: {error}"))
-        })?;
-    let answer: Value = wiki
-        .get(&[
-            ("action", "query"),
-            ("meta", "userinfo"),
-            ("uiprop", "groups"),
-        ])
-        .await
-        .map_err(|error| {
-            ErrorPage::bad_gateway(format!(
-                "{domain} could not tell whether you are an administrator there: {error}"
-            ))
-        })?;
-    Ok(answer["query"]["userinfo"]["groups"]
-        .as_array()
-        .is_some_and(|groups| groups.iter().any(|g| g.as_str() == Some("sysop"))))
+fn unreachable_wiki(domain: &str, error: &MediaWikiError) -> ErrorPage {
+    ErrorPage::bad_gateway(format!(
+        "{domain} could not say what your account may do there: {error}. Nothing was changed; please try again."
+    ))
 }
 
 /// `POST /batch/{id}/stop_background`: the creator, or an administrator of the batch's wiki.
@@ -174,8 +185,13 @@ pub(super) async fn stop(
         )
         .with_link(format!("/batch/{id}/"), "Back to the batch"));
     };
-    let allowed =
-        batch.creator.sub == user.identity.sub || is_sysop_on(&state, &user, &batch.domain).await?;
+    // An administrator of the batch's wiki, asked there: a sysop of the login wiki is not one.
+    let allowed = batch.creator.sub == user.identity.sub
+        || user
+            .rights_on(&state.settings.api_url(&batch.domain))
+            .await
+            .map_err(|error| unreachable_wiki(&batch.domain, &error))?
+            .in_group(SYSOP);
     if !allowed {
         return Err(forbidden(
             "Not allowed",

@@ -258,12 +258,15 @@ impl Tool {
     }
 
     pub fn client(&self) -> TestClient {
-        TestClient::new(quickcategories::app(
-            &self.platform,
-            &self.settings,
-            self.store.clone(),
-            self.sealing.clone(),
-        ))
+        TestClient::new(
+            quickcategories::app(
+                &self.platform,
+                &self.settings,
+                self.store.clone(),
+                self.sealing.clone(),
+            )
+            .expect("app"),
+        )
     }
 
     /// A runner on `store` (the tool's own, or another connection to the same database), with

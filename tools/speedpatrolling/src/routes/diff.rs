@@ -124,7 +124,9 @@ pub(super) async fn show(
         old_comment: diff.old_comment,
         new_comment: diff.new_comment,
         diff_html: diff.body,
-        can_rollback: user.identity.has_right("rollback"),
+        can_rollback: super::rights_on_wiki(&user, &settings)
+            .await?
+            .has_right("rollback"),
     })
 }
 
@@ -166,7 +168,10 @@ pub(super) async fn rollback(
     user: User,
     Path(revision): Path<String>,
 ) -> Result<Redirect, ErrorPage> {
-    if !user.identity.has_right("rollback") {
+    if !super::rights_on_wiki(&user, &settings)
+        .await?
+        .has_right("rollback")
+    {
         return Err(ErrorPage::new(
             StatusCode::FORBIDDEN,
             "No rollback right",

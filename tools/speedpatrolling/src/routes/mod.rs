@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use platform::login::{MaybeUser, User};
 use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
-use platform::{ErrorPage, PageContext, Session};
+use platform::{ErrorPage, PageContext, Session, WikiRights};
 
 use crate::patrol_state::{PatrolState, SESSION_KEY};
 use crate::settings::Settings;
@@ -50,6 +50,14 @@ async fn index(
 
 /// The user's client for the configured wiki. Interactive: a wiki that is lagged is reported,
 /// not waited for.
+/// The user's rights on the patrolled wiki (not on the login wiki), cached in the session
+/// for a few minutes by the platform.
+async fn rights_on_wiki(user: &User, settings: &Settings) -> Result<WikiRights, ErrorPage> {
+    user.rights_on(&settings.api_url())
+        .await
+        .map_err(wiki_error)
+}
+
 async fn wiki_as(user: &User, settings: &Settings) -> Result<MediaWiki, ErrorPage> {
     user.mediawiki(&settings.api_url(), ClientOptions::default())
         .await
