@@ -27,7 +27,7 @@ use crate::session::Session;
 pub const FIELD: &str = "csrf_token";
 /// Header carrying the token for requests that are not urlencoded forms.
 pub const HEADER: &str = "x-csrf-token";
-const SESSION_KEY: &str = "csrf_token";
+const SESSION_KEY: &str = "csrf";
 /// The largest request body any route accepts, for the CSRF check and for the handlers alike
 /// (`Platform::router` sets it as axum's `DefaultBodyLimit`): enough for long batch inputs,
 /// small enough to buffer.

@@ -485,10 +485,11 @@ impl User {
     /// [`rights::CACHE_SECONDS`], else from the wiki.
     pub async fn rights_on(&self, api_url: &str) -> Result<WikiRights, MediaWikiError> {
         let now = now();
+        let wiki_key = wiki_key(api_url);
         let mut cache: Vec<(String, CachedRights)> =
             self.session.get(RIGHTS_KEY).unwrap_or_default();
         cache.retain(|(_, cached)| now - cached.at < rights::CACHE_SECONDS && cached.at <= now);
-        if let Some((_, cached)) = cache.iter().find(|(url, _)| url == api_url) {
+        if let Some((_, cached)) = cache.iter().find(|(key, _)| *key == wiki_key) {
             return Ok(cached.rights.clone());
         }
         let wiki = self.mediawiki(api_url, ClientOptions::default()).await?;
@@ -496,7 +497,7 @@ impl User {
             .await?
             .keep_only(&self.login.kept_rights, &self.login.kept_groups);
         cache.push((
-            api_url.to_owned(),
+            wiki_key,
             CachedRights {
                 at: now,
                 rights: rights.clone(),
@@ -508,6 +509,13 @@ impl User {
         self.session.insert(RIGHTS_KEY, &cache);
         Ok(rights)
     }
+}
+
+/// A short name for a wiki in the session's rights cache: the cookie has no room for URLs.
+fn wiki_key(api_url: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(api_url.as_bytes());
+    digest[..6].iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The user if logged in (tokens refreshed if needed), else `None`.

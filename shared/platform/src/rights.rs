@@ -24,7 +24,7 @@ pub struct WikiRights {
     pub rights: Vec<String>,
     /// Blocked from the whole wiki (a partial block stops only some pages or namespaces, which
     /// the wiki itself enforces at edit time).
-    #[serde(rename = "b", default)]
+    #[serde(rename = "b", default, skip_serializing_if = "std::ops::Not::not")]
     pub blocked: bool,
 }
 

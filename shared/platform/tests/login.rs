@@ -626,6 +626,7 @@ async fn the_session_cookie_stays_small_for_a_user_with_many_groups_and_rights()
     let cookie = response
         .header("set-cookie")
         .expect("the rights were stored");
+    println!("Set-Cookie header: {} bytes", cookie.len());
     assert!(cookie.len() <= 3 * 1024, "{} bytes", cookie.len());
 }
 
