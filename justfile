@@ -7,26 +7,35 @@ default:
 
 # Run a tool locally with its built-in defaults (local-development mode), on PORT or 8000.
 run tool:
-    cargo run -p {{ tool }}
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [[ ! -f "tools/{{ tool }}/Cargo.toml" ]]; then
+      echo "no tool '{{ tool }}'; the tools are: $(ls tools | tr '\n' ' ')" >&2
+      exit 1
+    fi
+    exec cargo run -p "{{ tool }}"
 
-# The MariaDB image the database tests start when no TEST_MARIADB_URL is given: the official
-# image if your Docker can pull it (TEST_MARIADB_IMAGE=mariadb:10.6), else one built locally.
-export TEST_MARIADB_IMAGE := env("TEST_MARIADB_IMAGE", "toolforge-tests/mariadb:bookworm")
-
-# Every test of every crate, then the lint: the command CI runs.
-test: db-image
+# Every test of every crate, then the lint: the command CI runs. The database tests start
+# MariaDB in Docker (the official 10.6 image, or a local one where no registry is reachable;
+# see ci/mariadb-test-image.sh), or use TEST_MARIADB_URL, or a local mariadbd.
+test:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    image=$(bash ci/mariadb-test-image.sh)
+    if [[ -n "$image" ]]; then export TEST_MARIADB_IMAGE="$image"; fi
     cargo test --workspace --locked
     just lint
 
-# Builds the local MariaDB image for the database tests, if Docker is there and it is needed.
+# Makes sure the MariaDB image the database tests use is there, and prints its name.
 db-image:
-    #!/usr/bin/env bash
-    set -euo pipefail
-    if [[ -n "${TEST_MARIADB_URL:-}" ]] || ! docker version >/dev/null 2>&1; then exit 0; fi
-    if [[ "$TEST_MARIADB_IMAGE" == toolforge-tests/* ]]; then bash ci/build-mariadb-image.sh "$TEST_MARIADB_IMAGE"; fi
+    bash ci/mariadb-test-image.sh
 
 # Only the database tests (store contract, outage and recovery), e.g. against TEST_MARIADB_URL.
-test-db: db-image
+test-db:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    image=$(bash ci/mariadb-test-image.sh)
+    if [[ -n "$image" ]]; then export TEST_MARIADB_IMAGE="$image"; fi
     cargo test --locked -p quickcategories --test store_contract --test web --test runner
 
 # Formatting and clippy, warnings as errors.
