@@ -515,7 +515,10 @@ impl User {
 fn wiki_key(api_url: &str) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(api_url.as_bytes());
-    digest[..6].iter().map(|byte| format!("{byte:02x}")).collect()
+    digest[..6]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The user if logged in (tokens refreshed if needed), else `None`.

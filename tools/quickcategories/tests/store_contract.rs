@@ -4,7 +4,7 @@
 use quickcategories::command::parse_line;
 use quickcategories::store::{
     BatchStore, CommandStatus, Creator, FINISHED, MariaDbStore, MemoryStore, NewBatch, Outcome,
-    Progress, SealedCredentials,
+    Progress, SealedCredentials, StoredCommand, WEB_CLAIM_TIMEOUT_SECONDS,
 };
 use sqlx::mysql::MySqlConnectOptions;
 use std::str::FromStr;
@@ -478,6 +478,76 @@ async fn heartbeats_plan_again_what_dead_runners_left(store: impl BatchStore) {
     assert_eq!(store.heartbeat("another").await.expect("heartbeat"), 1);
 }
 
+async fn a_slice_whose_request_died_is_taken_again_after_the_web_claim_timeout(
+    store: impl BatchStore + Aging,
+) {
+    let id = store
+        .create_batch(new_batch(
+            "",
+            &["A|+Category:X", "B|+Category:X", "C|+Category:X"],
+        ))
+        .await
+        .expect("created");
+    let other = store
+        .create_batch(new_batch("", &["X|+Category:X"]))
+        .await
+        .expect("created");
+    // Two requests that took a command each and died without storing anything.
+    assert_eq!(
+        pages(&store.take_planned(id, 1).await.expect("taken")),
+        ["A"]
+    );
+    assert_eq!(
+        pages(&store.take_planned(other, 1).await.expect("taken")),
+        ["X"]
+    );
+    store.age_claims(WEB_CLAIM_TIMEOUT_SECONDS + 1).await;
+
+    assert_eq!(
+        pages(&store.take_planned(id, 2).await.expect("taken")),
+        ["A", "B"],
+        "the stale claim is planned again and taken in its place"
+    );
+    assert_eq!(
+        pages(&store.take_planned(id, 2).await.expect("taken")),
+        ["C"],
+        "fresh claims are not taken again"
+    );
+    assert!(store.take_planned(id, 2).await.expect("taken").is_empty());
+    let other = store.batch(other).await.expect("read").expect("exists");
+    assert_eq!(
+        other.commands[0].status,
+        CommandStatus::Pending,
+        "only the batch taken from is looked at"
+    );
+}
+
+fn pages(commands: &[StoredCommand]) -> Vec<&str> {
+    commands.iter().map(|c| c.command.page.as_str()).collect()
+}
+
+/// Ages a store's claims as if they had been taken `seconds` earlier: each store its own way.
+trait Aging {
+    async fn age_claims(&self, seconds: i64);
+}
+
+impl Aging for MemoryStore {
+    async fn age_claims(&self, seconds: i64) {
+        self.backdate_claims(seconds);
+    }
+}
+
+impl Aging for MariaDbStore {
+    async fn age_claims(&self, seconds: i64) {
+        let pool = self.ready().await.expect("database");
+        sqlx::query("UPDATE command SET claimed_at = claimed_at - ? WHERE claimed_at IS NOT NULL")
+            .bind(seconds)
+            .execute(pool)
+            .await
+            .expect("age the claims");
+    }
+}
+
 async fn one_refresher_at_a_time(store: impl BatchStore) {
     let id = store
         .create_batch(new_batch("", &["A|+Category:X"]))
@@ -620,6 +690,7 @@ contract!(
     heartbeats_end_runs_with_nothing_left,
     a_runner_can_put_back_what_it_holds,
     one_refresher_at_a_time,
+    a_slice_whose_request_died_is_taken_again_after_the_web_claim_timeout,
 );
 
 #[tokio::test]

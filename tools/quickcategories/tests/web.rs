@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use axum::http::StatusCode;
 use common::{Setup, Tool, env_for, setup, setup_with, url_through};
-use quickcategories::store::{BatchStore, MariaDbStore, MemoryStore, Store};
+use quickcategories::store::{BatchStore, CommandStatus, MariaDbStore, MemoryStore, Store};
 use serde_json::Value;
 use sqlx::mysql::MySqlConnectOptions;
 use test_support::{FakeUser, FakeWiki};
@@ -883,4 +883,46 @@ async fn a_lagged_wiki_leaves_the_slice_planned() {
         (setup.wiki.edits("Alpha"), setup.wiki.edits("Beta")),
         (1, 1)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slice_cut_off_by_the_request_timeout_still_runs_to_its_end() {
+    let mut setup = setup_with(
+        &[("TOOL_REQUEST_TIMEOUT_SECONDS", "1")],
+        Store::Memory(MemoryStore::new()),
+    )
+    .await;
+    let titles = ["P1", "P2", "P3", "P4", "P5", "P6"];
+    for title in titles {
+        setup.wiki.set(title, "Text.");
+    }
+    let commands: Vec<String> = titles
+        .iter()
+        .map(|title| format!("{title}|+Category:New"))
+        .collect();
+    setup.create(&commands.join("\n")).await;
+    // Six edits of half a second each: the slice outlives its one-second request.
+    setup.wiki.slow_edits(std::time::Duration::from_millis(500));
+
+    let ran = setup.run_slice("/batch/1/").await;
+    assert_eq!(ran.status, StatusCode::REQUEST_TIMEOUT, "{}", ran.body);
+
+    let batch = common::wait_for_batch(
+        &setup.tool.store,
+        1,
+        "the cut-off slice leaving no command pending",
+        |batch| batch.progress().pending == 0,
+    )
+    .await;
+    for command in &batch.commands {
+        assert!(
+            matches!(
+                command.status,
+                CommandStatus::Done(_) | CommandStatus::Planned
+            ),
+            "{} is {:?}: each command is done or planned again",
+            command.command,
+            command.status
+        );
+    }
 }

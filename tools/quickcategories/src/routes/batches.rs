@@ -6,15 +6,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use platform::login::{MaybeUser, User};
-use platform::mediawiki::ClientOptions;
+use platform::mediawiki::{ClientOptions, MediaWiki};
 use platform::{ErrorPage, PageContext};
 use serde::Deserialize;
 
 use super::{AppState, format_time, parse_batch_id, store_error};
 use crate::execute;
 use crate::store::{
-    BackgroundRun, Batch, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome, Progress, now,
+    BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome,
+    Progress, Store, StoreError, StoredCommand, now,
 };
+use crate::wikitext::CategoryNamespace;
 
 pub const MAX_LIMIT: u64 = 500;
 const DEFAULT_LIMIT: u64 = 50;
@@ -335,34 +337,100 @@ pub(super) async fn run_slice(
         .take_planned(id, state.settings.slice_size)
         .await
         .map_err(store_error)?;
+    // The slice runs in a task of its own, which the request only waits for: when the request
+    // is dropped (the platform's timeout, a closed browser tab) the task still stores every
+    // outcome and gives back what it does not run, instead of leaving its commands pending.
+    let slice = tokio::spawn(run_commands(
+        state.store.clone(),
+        wiki,
+        namespace,
+        batch.domain,
+        id,
+        commands,
+    ));
+    match slice.await {
+        Ok(Ok(())) => Ok(Redirect::to(&format!("/batch/{id}/"))),
+        Ok(Err(SliceStop::Wait(reason))) => Err(ErrorPage::service_unavailable(format!(
+            "{reason}. The commands not run yet are still planned; please try again in a few minutes."
+        ))
+        .with_link(format!("/batch/{id}/"), "Back to the batch")),
+        Ok(Err(SliceStop::Store(error))) => Err(store_error(error)),
+        // A panic: what the task did not store stays pending until `take_planned` plans it
+        // again (`WEB_CLAIM_TIMEOUT_SECONDS`).
+        Err(error) => Err(ErrorPage::internal(format!(
+            "the slice of batch {id} failed: {error}"
+        ))),
+    }
+}
+
+/// Why a slice ended before its last command.
+#[derive(Debug)]
+enum SliceStop {
+    /// The wiki asks everyone to wait (the reason, for the user); the commands not run are
+    /// planned again.
+    Wait(String),
+    /// An outcome could not be stored.
+    Store(StoreError),
+}
+
+/// Runs a slice's commands, in order, storing each outcome. Whatever it does not store is given
+/// back (planned again) where the store lets it.
+async fn run_commands(
+    store: Store,
+    wiki: MediaWiki,
+    namespace: CategoryNamespace,
+    domain: String,
+    batch: BatchId,
+    commands: Vec<StoredCommand>,
+) -> Result<(), SliceStop> {
     let mut commands = commands.into_iter();
     while let Some(command) = commands.next() {
-        let outcome = execute::run(&wiki, &namespace, id, &command.command).await;
+        let outcome = execute::run(&wiki, &namespace, batch, &command.command).await;
         // The wiki asks everyone to wait: not the command's fault, so it stays planned (with
         // the rest of the slice) instead of being marked failed.
         let wait = match &outcome {
-            Outcome::Maxlag { info } => Some(format!("{} is lagged ({info})", batch.domain)),
-            Outcome::ReadOnly { info } => Some(format!("{} is read-only ({info})", batch.domain)),
+            Outcome::Maxlag { info } => Some(format!("{domain} is lagged ({info})")),
+            Outcome::ReadOnly { info } => Some(format!("{domain} is read-only ({info})")),
             _ => None,
         };
         if let Some(reason) = wait {
-            for unrun in std::iter::once(command).chain(commands) {
-                state
-                    .store
-                    .release_command(unrun.id)
-                    .await
-                    .map_err(store_error)?;
-            }
-            return Err(ErrorPage::service_unavailable(format!(
-                "{reason}. The commands not run yet are still planned; please try again in a few minutes."
-            ))
-            .with_link(format!("/batch/{id}/"), "Back to the batch"));
+            give_back(&store, batch, std::iter::once(command).chain(commands))
+                .await
+                .map_err(SliceStop::Store)?;
+            return Err(SliceStop::Wait(reason));
         }
-        state
-            .store
-            .finish_command(command.id, &outcome)
-            .await
-            .map_err(store_error)?;
+        if let Err(error) = store.finish_command(command.id, &outcome).await {
+            // Logged here as well as on the error page: the request may be gone already.
+            tracing::warn!(%error, batch, command = command.id, "could not store an outcome");
+            // The command whose outcome was lost goes back too: running it again changes
+            // nothing more on the wiki and stores an outcome this time. A failure to give back
+            // is logged by `give_back`; the user is told about the first error.
+            let _ = give_back(&store, batch, std::iter::once(command).chain(commands)).await;
+            return Err(SliceStop::Store(error));
+        }
     }
-    Ok(Redirect::to(&format!("/batch/{id}/")))
+    Ok(())
+}
+
+/// Plans `commands` again, in order. Stops at the first failure: the database is most likely
+/// down, and each further attempt would only wait for it again; the rest stay pending until the
+/// next `take_planned` of the batch plans them again (`WEB_CLAIM_TIMEOUT_SECONDS`).
+async fn give_back(
+    store: &Store,
+    batch: BatchId,
+    mut commands: impl Iterator<Item = StoredCommand>,
+) -> Result<(), StoreError> {
+    while let Some(command) = commands.next() {
+        if let Err(error) = store.release_command(command.id).await {
+            tracing::warn!(
+                %error,
+                batch,
+                command = command.id,
+                left_pending = 1 + commands.count(),
+                "could not plan the rest of a slice again; it stays pending until its web claims time out"
+            );
+            return Err(error);
+        }
+    }
+    Ok(())
 }

@@ -220,6 +220,10 @@ const NOTHING_LEFT: &str = "AND NOT EXISTS (SELECT 1 FROM command c WHERE c.batc
 const ABANDONED: &str = "((claimed_by IS NOT NULL AND claimed_by NOT IN (SELECT runner_id FROM runner)) \
      OR (claimed_by IS NULL AND (claimed_at IS NULL OR claimed_at < ?)) OR claimed_at < ?)";
 
+/// The condition on a pending command that a web request took it longer ago than its timeout
+/// (or before claims had a time). Binds: the web claim limit.
+const STALE_WEB_CLAIM: &str = "claimed_by IS NULL AND (claimed_at IS NULL OR claimed_at < ?)";
+
 /// A connection whose next transaction claims commands. READ COMMITTED: under InnoDB's default
 /// REPEATABLE READ, `FOR UPDATE SKIP LOCKED` also locks the gap before the first planned
 /// command, where every claim moves its own command (planned → pending), and two runners
@@ -427,6 +431,31 @@ impl BatchStore for MariaDbStore {
         let pool = self.ready().await?;
         let mut connection = claiming_connection(pool).await?;
         let mut transaction = connection.begin().await.map_err(unavailable)?;
+        // This batch's web claims whose request is presumed dead are planned again first, the
+        // way the heartbeat sweep does it: which ones by a plain (non-locking) read, then each
+        // by its key and only if still stale, so no range of command rows is locked while claims
+        // wait. In key order, so that two requests on one batch lock them in the same order.
+        let stale_before = now() - WEB_CLAIM_TIMEOUT_SECONDS;
+        let stale: Vec<u64> = sqlx::query_scalar(&format!(
+            "SELECT command_id FROM command WHERE batch_id = ? AND status = 'pending' \
+             AND {STALE_WEB_CLAIM} ORDER BY command_id"
+        ))
+        .bind(batch)
+        .bind(stale_before)
+        .fetch_all(&mut *transaction)
+        .await
+        .map_err(unavailable)?;
+        for command in stale {
+            sqlx::query(&format!(
+                "UPDATE command SET status = 'planned', claimed_at = NULL \
+                 WHERE command_id = ? AND status = 'pending' AND {STALE_WEB_CLAIM}"
+            ))
+            .bind(command)
+            .bind(stale_before)
+            .execute(&mut *transaction)
+            .await
+            .map_err(unavailable)?;
+        }
         // SKIP LOCKED: a second runner takes the next commands instead of waiting for these.
         let rows = sqlx::query(
             "SELECT command_id, position, command, status, outcome FROM command \

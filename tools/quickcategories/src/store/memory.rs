@@ -66,6 +66,17 @@ impl MemoryStore {
         Self::default()
     }
 
+    /// Tests only: moves every claim `seconds` into the past, as if its commands had been taken
+    /// that long ago. The MariaDB contract tests do the same to `claimed_at` with SQL; a clock
+    /// parameter would reach into every method of both stores for the sake of this one fact,
+    /// and sleeping through `WEB_CLAIM_TIMEOUT_SECONDS` is no option.
+    #[doc(hidden)]
+    pub fn backdate_claims(&self, seconds: i64) {
+        for (_, claimed_at) in self.state().claims.values_mut() {
+            *claimed_at -= seconds;
+        }
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.state
             .lock()
@@ -140,6 +151,19 @@ impl BatchStore for MemoryStore {
         let Some(batch) = state.batches.iter_mut().find(|b| b.id == batch) else {
             return Ok(Vec::new());
         };
+        // This batch's web claims whose request is presumed dead are planned again first.
+        let stale = now() - WEB_CLAIM_TIMEOUT_SECONDS;
+        for command in &mut batch.commands {
+            if command.status == CommandStatus::Pending
+                && state
+                    .claims
+                    .get(&command.id)
+                    .is_some_and(|(claimer, claimed_at)| claimer.is_none() && *claimed_at < stale)
+            {
+                state.claims.remove(&command.id);
+                command.status = CommandStatus::Planned;
+            }
+        }
         let mut taken = Vec::new();
         for command in batch
             .commands

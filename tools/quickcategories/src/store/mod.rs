@@ -21,7 +21,10 @@ pub type RunId = u64;
 /// A runner that sent no heartbeat for this long is gone: its pending commands are planned again.
 pub const RUNNER_TIMEOUT_SECONDS: i64 = 60;
 /// Commands a web request took ("Run the next commands now") and did not finish within this
-/// time are planned again (the request died with its process).
+/// time are planned again (the slice died with its process): by the next `take_planned` of
+/// their batch, and by any runner's heartbeat. A slice runs to its end even when its request
+/// is cut off, so only a process that died leaves claims this old; the timeout is far above the
+/// few seconds a slice's edits take.
 pub const WEB_CLAIM_TIMEOUT_SECONDS: i64 = 300;
 /// No runner holds a command this long (its retries take a few minutes at most): a claim this
 /// old is planned again even if its runner is alive (it failed to put the command back).
@@ -259,6 +262,11 @@ pub trait BatchStore: Send + Sync {
 
     /// Takes up to `limit` planned commands of a batch, in order, and marks them pending,
     /// atomically: two callers never get the same command.
+    ///
+    /// First, in the same transaction, the batch's commands taken this way (web claims) more
+    /// than [`WEB_CLAIM_TIMEOUT_SECONDS`] ago and still pending are planned again, so that a
+    /// slice whose process died is taken up again even when no runner process runs to sweep
+    /// them (a database without the `runner` component).
     fn take_planned(
         &self,
         batch: BatchId,

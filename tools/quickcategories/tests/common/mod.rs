@@ -32,6 +32,8 @@ pub struct Wiki {
     edits: Arc<Mutex<HashMap<String, u32>>>,
     /// When set, every edit is refused with this API error (code, text).
     refuse_edits: Arc<Mutex<Option<(String, String)>>>,
+    /// How long each edit takes before it is answered.
+    edit_delay: Arc<Mutex<Duration>>,
 }
 
 impl Wiki {
@@ -52,6 +54,12 @@ impl Wiki {
     pub fn refuse_edits(&self, error: Option<(&str, &str)>) {
         *self.refuse_edits.lock().expect("lock") =
             error.map(|(code, text)| (code.to_owned(), text.to_owned()));
+    }
+
+    /// Makes every edit take `delay` from now on, like a busy wiki. Needs a multi-thread test
+    /// runtime (see `answer`).
+    pub fn slow_edits(&self, delay: Duration) {
+        *self.edit_delay.lock().expect("lock") = delay;
     }
 
     pub fn page(&self, title: &str) -> Option<String> {
@@ -99,6 +107,12 @@ impl Wiki {
             );
         }
         if request.has(&[("action", "edit")]) {
+            let delay = *self.edit_delay.lock().expect("lock");
+            if !delay.is_zero() {
+                // The fake's handlers are synchronous; `block_in_place` lets the runtime's other
+                // tasks (the tool, its request timeout) go on meanwhile on the other workers.
+                tokio::task::block_in_place(|| std::thread::sleep(delay));
+            }
             let title = request.param("title")?.to_owned();
             if let Some((code, text)) = self.refuse_edits.lock().expect("lock").clone() {
                 return Some(api_error(&code, &text));
