@@ -47,13 +47,21 @@ lint:
 smoke tool:
     bash ci/smoke.sh {{ tool }}
 
-# Write the tree the Build Service builds for one tool (workspace + Procfile + RustConfig).
-deploy-tree tool dir:
-    bash ci/deploy-tree.sh {{ tool }} {{ dir }}
+# The same with a cold build (fresh target dir in the tree, as the Build Service has no cache).
+smoke-cold tool:
+    SMOKE_COLD=1 bash ci/smoke.sh {{ tool }}
+
+# Self-test of the smoke test's Toolforge emulation (scripts without a shell, 5 s probe timeout, deploy trees); no build.
+smoke-selftest:
+    bash ci/smoke-selftest.sh
+
+# Write the tree the Build Service builds for one tool, from a committed ref (default HEAD).
+deploy-tree tool dir ref="HEAD":
+    bash ci/deploy-tree.sh {{ tool }} {{ dir }} {{ ref }}
 
 # Commit the deploy tree to the deploy/<tool> branch of a remote (default: origin).
-deploy-push tool remote="origin":
-    bash ci/deploy-push.sh {{ tool }} {{ remote }}
+deploy-push tool remote="origin" ref="HEAD":
+    bash ci/deploy-push.sh {{ tool }} {{ remote }} {{ ref }}
 
 # Load-test a tool's release build with wrk: req/s, latency, peak RSS, time to healthy.
 bench tool seconds="5":
