@@ -5,23 +5,21 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::middleware;
 use axum::routing::get;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use crate::config::{Config, Mode};
 use crate::login::{self, Login};
 use crate::oauth::{OAuthConfig, OAuthError, OAuthProvider};
 use crate::pages::{self, Site};
+use crate::pipeline::{self, Pipeline};
 use crate::sealing::SealingKey;
-use crate::session::{self, SessionSettings};
+use crate::session::SessionSettings;
 use crate::user_agent::{ToolInfo, UserAgent};
-use crate::{cross_origin, csrf, health};
+use crate::{csrf, health};
 
 /// A platform put together in an order that cannot work.
 #[derive(Debug, thiserror::Error)]
@@ -165,51 +163,43 @@ impl Platform {
         &self.sessions
     }
 
-    /// Wraps a tool's routes with everything shared, outermost first:
-    /// security headers → `/healthz` (so probes stay out of the access log) → request tracing
-    /// → error pages → cross-origin check → session → panic catcher → timeout → CSRF check →
-    /// the tool's routes, the stylesheet, and a 404 page for everything else.
+    /// Wraps a tool's routes with everything shared: `/healthz` (outside the rest, so probes
+    /// stay out of the access log), then the request pipeline (`pipeline`: cross-origin check,
+    /// session, CSRF check, error pages, session cookie, security headers, access log), the
+    /// panic catcher, the timeout and the body limit around the tool's routes, the login
+    /// routes, the stylesheet and a 404 page for everything else.
+    ///
+    /// The layers wrap the router as one service (`tower::ServiceBuilder`) rather than through
+    /// `Router::layer`, which would box every layer again for every route and clone each of
+    /// them on every request.
     ///
     /// This is the application; tests drive it directly, `serve` puts it on a socket.
     pub fn router(&self, tool_routes: Router) -> Router {
-        let sessions = self.sessions.clone();
-        let mut tool_routes = tool_routes;
+        let mut routes = tool_routes;
         if let Some(login) = &self.login {
-            tool_routes = tool_routes
-                .merge(login::routes(login.clone()))
-                .layer(axum::Extension(login.clone()));
+            routes = routes.merge(login::routes(login.clone()));
         }
-        let routes = tool_routes
+        let routes = routes
             .route(pages::STYLESHEET_PATH, get(pages::stylesheet))
-            .fallback(pages::not_found)
-            // One limit for the CSRF check and every handler's extractors.
-            .layer(DefaultBodyLimit::max(csrf::MAX_FORM_BYTES))
-            .layer(middleware::from_fn(csrf::csrf_middleware))
+            .fallback(pages::not_found);
+        let pipeline = Arc::new(Pipeline {
+            site: self.site.clone(),
+            sessions: self.sessions.clone(),
+            login: self.login.clone(),
+        });
+        let stack = ServiceBuilder::new()
+            .layer(middleware::from_fn_with_state(pipeline, pipeline::run))
+            .layer(CatchPanicLayer::new())
             .layer(TimeoutLayer::with_status_code(
                 axum::http::StatusCode::REQUEST_TIMEOUT,
                 self.request_timeout,
             ))
-            .layer(CatchPanicLayer::new())
-            .layer(middleware::from_fn(move |request, next| {
-                session::session_middleware(sessions.clone(), request, next)
-            }))
-            .layer(middleware::from_fn(cross_origin::cross_origin_middleware))
-            .layer(middleware::from_fn(pages::error_page_middleware))
-            .layer(axum::Extension(self.site.clone()))
-            .layer(
-                TraceLayer::new_for_http()
-                    .make_span_with(|request: &Request<_>| {
-                        // Path only: query strings may carry user input not meant for logs.
-                        tracing::info_span!(
-                            "request",
-                            method = %request.method(),
-                            path = %request.uri().path(),
-                        )
-                    })
-                    // One line per request at `info`: the access log.
-                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
-            );
-        with_security_headers(routes.route(health::PATH, get(health::healthz)))
+            // One limit for the CSRF check and every handler's extractors.
+            .layer(DefaultBodyLimit::max(csrf::MAX_FORM_BYTES))
+            .service(routes);
+        Router::new()
+            .route(health::PATH, get(health::healthz))
+            .fallback_service(stack)
     }
 }
 
@@ -219,22 +209,4 @@ fn random_key_material() -> secrecy::SecretString {
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let text: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
     secrecy::SecretString::from(text)
-}
-
-fn with_security_headers(router: Router) -> Router {
-    let headers: [(HeaderName, &'static str); 4] = [
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "same-origin"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-        ),
-    ];
-    headers.into_iter().fold(router, |router, (name, value)| {
-        router.layer(SetResponseHeaderLayer::overriding(
-            name,
-            HeaderValue::from_static(value),
-        ))
-    })
 }

@@ -1,4 +1,4 @@
-//! Cross-origin protection for state-changing requests, in front of the session layer.
+//! Cross-origin protection for state-changing requests, checked before the session is read.
 //!
 //! Browsers say where a request comes from (Fetch Metadata): for every method that is not
 //! GET/HEAD/OPTIONS/TRACE, `Sec-Fetch-Site: same-origin` or `none` (typed in, a bookmark) passes
@@ -14,8 +14,6 @@
 use axum::extract::Request;
 use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
 use crate::error::ErrorPage;
 
@@ -65,21 +63,20 @@ fn own_origin(headers: &HeaderMap) -> Option<String> {
     Some(format!("{scheme}://{host}"))
 }
 
-/// Middleware: refuses cross-origin state-changing requests with a 403 page.
-pub async fn cross_origin_middleware(request: Request, next: Next) -> Response {
+/// The 403 page for a cross-origin state-changing request, or `None` if it may go on.
+pub fn refusal(request: &Request) -> Option<ErrorPage> {
     if request.method().is_safe() || verdict(request.headers()) != Verdict::CrossOrigin {
-        return next.run(request).await;
+        return None;
     }
     tracing::info!(
         method = %request.method(),
         path = %request.uri().path(),
         "request refused: cross-origin"
     );
-    ErrorPage::forbidden(
+    Some(ErrorPage::forbidden(
         "This request came from another website, so it was refused and nothing was changed. \
          If you meant to do this, open this tool directly and use its own form.",
-    )
-    .into_response()
+    ))
 }
 
 #[cfg(test)]

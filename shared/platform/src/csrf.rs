@@ -1,4 +1,4 @@
-//! CSRF tokens, and the middleware that checks one on every state-changing request.
+//! CSRF tokens, and the check of one on every state-changing request.
 //!
 //! Each session that shows a form has a random [`CsrfToken`]; forms carry it in a hidden
 //! `csrf_token` field (scripts may send an `X-CSRF-Token` header instead), and any request that
@@ -13,7 +13,6 @@ use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -70,7 +69,9 @@ impl CsrfToken {
     /// Replaces the token, e.g. when the user logs in (so a token seen before login is useless).
     pub fn rotate(session: &Session) -> Self {
         let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        // The thread's CSPRNG (ChaCha, seeded and reseeded from the OS): as unpredictable as
+        // asking the OS, without a system call on every new visitor's form.
+        rand::thread_rng().fill_bytes(&mut bytes);
         let token = URL_SAFE_NO_PAD.encode(bytes);
         session.insert(SESSION_KEY, &token);
         Self(token)
@@ -86,24 +87,21 @@ impl CsrfToken {
     }
 }
 
-/// Middleware: lets safe methods through and checks the token on everything else.
-pub async fn csrf_middleware(request: Request, next: Next) -> Response {
+/// Lets safe methods through and checks the token on everything else: the request to hand on
+/// (with its body read and put back, for a form), or the refusal to answer with.
+pub async fn check(request: Request, session: &Session) -> Result<Request, Response> {
     if request.method().is_safe() {
-        return next.run(request).await;
+        return Ok(request);
     }
-    let Some(session) = request.extensions().get::<Session>().cloned() else {
-        return ErrorPage::internal("CSRF layer installed without the session layer")
-            .into_response();
-    };
-    let expected = CsrfToken::existing(&session);
+    let expected = CsrfToken::existing(session);
     let path = request.uri().path().to_owned();
 
     if let Some(header) = request.headers().get(HEADER) {
         let submitted = header.to_str().ok();
         return if expected.is_some_and(|token| token.matches(submitted)) {
-            next.run(request).await
+            Ok(request)
         } else {
-            refused(&session, &path, Vec::new())
+            Err(refused(session, &path, Vec::new()))
         };
     }
 
@@ -113,13 +111,13 @@ pub async fn csrf_middleware(request: Request, next: Next) -> Response {
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return refused(&session, &path, Vec::new());
+        return Err(refused(session, &path, Vec::new()));
     }
 
     // The token is inside the body: read it, check it, and hand the same bytes on.
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        return form_too_large().into_response();
+        return Err(form_too_large().into_response());
     };
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let submitted = fields
@@ -127,14 +125,13 @@ pub async fn csrf_middleware(request: Request, next: Next) -> Response {
         .find(|(name, _)| name == FIELD)
         .map(|(_, value)| value.as_str());
     if expected.is_some_and(|token| token.matches(submitted)) {
-        next.run(Request::from_parts(parts, Body::from(bytes)))
-            .await
+        Ok(Request::from_parts(parts, Body::from(bytes)))
     } else {
         let kept = fields
             .into_iter()
             .filter(|(name, _)| name != FIELD)
             .collect();
-        refused(&session, &path, kept)
+        Err(refused(session, &path, kept))
     }
 }
 

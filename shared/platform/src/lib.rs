@@ -7,7 +7,8 @@
 //! once.
 
 // Dependencies run one way, leaves first: error → session → csrf → cross_origin; oauth →
-// refresh; mediawiki → rights; all of those → login → pages → app.
+// refresh; mediawiki → rights; security_headers → health; all of those → login → pages →
+// pipeline → app.
 pub mod app;
 pub mod config;
 pub mod cross_origin;
@@ -18,9 +19,11 @@ pub mod login;
 pub mod mediawiki;
 pub mod oauth;
 pub mod pages;
+pub mod pipeline;
 pub mod refresh;
 pub mod rights;
 pub mod sealing;
+pub mod security_headers;
 pub mod serve;
 pub mod session;
 pub mod telemetry;

@@ -1,15 +1,14 @@
-//! HTML pages shared by every tool: the layout context, the error-page layer, the 404 fallback
-//! and the stylesheet.
+//! HTML pages shared by every tool: the layout context, error pages, the 404 fallback and the
+//! stylesheet.
 
 use std::sync::Arc;
 
 use askama::Template;
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::FromRequestParts;
 use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::csrf::{self, CsrfToken};
@@ -110,25 +109,23 @@ struct ErrorTemplate<'a> {
 /// Longest body of a framework-generated error (e.g. a form rejection) shown as its reason.
 const MAX_REASON_BYTES: usize = 2048;
 
-/// Middleware: renders [`ErrorPage`]s in the layout and turns the framework's plain-text errors
-/// (unknown method, timeout, malformed form…) into pages too, so users never see bare text.
+/// Renders an error response as a page in the layout: an [`ErrorPage`] a handler returned, or
+/// the framework's plain-text errors (unknown method, timeout, malformed form…), so users never
+/// see bare text. Other responses pass unchanged.
 ///
-/// It sits outside the session layer, so it also renders the cross-origin refusal (which never
-/// reaches the session); the session, when there is one, comes back in the response's
-/// extensions and is only read: an error page never creates or changes a session. Headers the
-/// inner layers set (a cookie a handler changed, `Retry-After`) are kept.
-pub async fn error_page_middleware(request: Request, next: Next) -> Response {
-    let site = request.extensions().get::<Arc<Site>>().cloned();
-    let path = request.uri().path().to_owned();
-    let response = next.run(request).await;
+/// The session, when there is one, is only read (who is logged in, an existing CSRF token for a
+/// logout form): an error page never creates or changes a session. Headers the response
+/// already has (a cookie a handler changed, `Retry-After`) are kept.
+pub async fn render_errors(
+    site: &Arc<Site>,
+    session: Option<&Session>,
+    path: &str,
+    response: Response,
+) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let Some(site) = site else {
-        return response;
-    };
-    let session = response.extensions().get::<Session>().cloned();
     let (error, parts) = match response.extensions().get::<Arc<ErrorPage>>().cloned() {
         Some(error) => ((*error).clone(), response.into_parts().0),
         None if is_html(&response) => return response,
@@ -137,7 +134,7 @@ pub async fn error_page_middleware(request: Request, next: Next) -> Response {
             (framework_error(status, body).await, parts)
         }
     };
-    let context = PageContext::new(site, session, path, false);
+    let context = PageContext::new(site.clone(), session.cloned(), path.to_owned(), false);
     let mut page = render(context, &error);
     let mut parts = parts;
     parts.headers.remove(CONTENT_LENGTH);

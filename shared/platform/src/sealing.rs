@@ -2,7 +2,7 @@
 //! encrypted and authenticated (AES-256-GCM) with a key derived from the tool's `secret_key`.
 //!
 //! Each use has its own key (HKDF-SHA256 with a purpose string), so a value sealed for one
-//! purpose cannot be opened as another, and none of them is the session cookie's key. A database
+//! purpose cannot be opened as another (the session cookie is one purpose of its own). A database
 //! dump without the secret key reveals no token; a tampered value is refused.
 
 use aes_gcm::aead::{Aead, KeyInit};

@@ -1,35 +1,45 @@
 //! Sessions in one encrypted, authenticated cookie.
 //!
-//! The cookie is encrypted with a key derived from `secret_key`, so it survives restarts and is
-//! valid on every replica without server-side storage (Toolforge web services have no shared
-//! disk). Handlers use the [`Session`] extractor; the middleware writes the cookie back only when
-//! the session changed, so a visit that stores nothing (a page without a form, the stylesheet, a
-//! 404, an error, a refused POST) sets no cookie: sessions are created lazily.
+//! The cookie is sealed (`sealing`: AES-256-GCM with a random nonce) with a key derived from
+//! `secret_key`, so it survives restarts and is valid on every replica without server-side
+//! storage (Toolforge web services have no shared disk). Handlers use the [`Session`] extractor;
+//! the request pipeline writes the cookie back only when the session changed, so a visit that
+//! stores nothing (a page without a form, the stylesheet, a 404, an error, a refused POST) sets
+//! no cookie: sessions are created lazily.
+//!
+//! The sealing key is made once at start (its AES key schedule included); a cookie costs one
+//! AES-GCM pass and a base64 encoding, and its value is URL-safe base64, so it needs no
+//! percent-encoding. (`axum-extra`'s private cookies, used before, set the cipher up again for
+//! every cookie.)
 
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar, SameSite};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::ErrorPage;
+use crate::sealing::SealingKey;
 
 pub const COOKIE_NAME: &str = "session";
 /// Browsers drop cookies larger than this (name, value and attributes together).
 pub const MAX_COOKIE_BYTES: usize = 4096;
 /// How long a browser keeps the session: as long as a MediaWiki OAuth refresh token lives.
-const MAX_AGE: time::Duration = time::Duration::days(30);
+const MAX_AGE_SECONDS: u64 = 30 * 24 * 60 * 60;
+/// What the session key is derived for (see `sealing`): no other sealed value opens as a session.
+const SEALING_PURPOSE: &str = "session cookie";
 
 /// How session cookies are made: the key and whether they need HTTPS.
 #[derive(Clone)]
 pub struct SessionSettings {
-    key: Key,
+    key: Arc<SealingKey>,
     secure: bool,
 }
 
@@ -46,7 +56,7 @@ impl SessionSettings {
     /// Production: the key is derived from the configured secret, cookies are HTTPS-only.
     pub fn from_secret(secret: &SecretString) -> Self {
         Self {
-            key: Key::derive_from(secret.expose_secret().as_bytes()),
+            key: Arc::new(SealingKey::derive(secret, SEALING_PURPOSE)),
             secure: true,
         }
     }
@@ -54,13 +64,9 @@ impl SessionSettings {
     /// Local development: a random key (sessions end with the process) and plain-HTTP cookies.
     pub fn ephemeral() -> Self {
         Self {
-            key: Key::generate(),
+            key: Arc::new(SealingKey::ephemeral()),
             secure: false,
         }
-    }
-
-    pub fn key(&self) -> &Key {
-        &self.key
     }
 }
 
@@ -134,9 +140,17 @@ impl Session {
         state.changed = true;
     }
 
-    fn take_changes(&self) -> Option<Map<String, Value>> {
+    /// `None` if unchanged; else the session as JSON, or `Some(None)` if it is now empty.
+    fn changed_json(&self) -> Option<Option<String>> {
         let state = self.state();
-        state.changed.then(|| state.values.clone())
+        if !state.changed {
+            return None;
+        }
+        if state.values.is_empty() {
+            return Some(None);
+        }
+        // Serializing a map of JSON values cannot fail.
+        Some(serde_json::to_string(&state.values).ok())
     }
 }
 
@@ -150,43 +164,38 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
     }
 }
 
-/// Middleware: loads the session from the request's cookie and writes it back if it changed.
-/// The session travels on in the response's extensions, read-only, for the error-page layer.
-pub async fn session_middleware(
-    settings: SessionSettings,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let jar = PrivateCookieJar::from_headers(request.headers(), settings.key.clone());
-    // A cookie that does not decrypt (other key, tampered) or does not parse is no session.
-    let values = jar
-        .get(COOKIE_NAME)
-        .and_then(|cookie| serde_json::from_str::<Map<String, Value>>(cookie.value()).ok())
-        .unwrap_or_default();
-    let session = Session::from_values(values);
-    request.extensions_mut().insert(session.clone());
+impl Session {
+    /// The session the request's cookie holds; a cookie that does not open (another key,
+    /// tampered) or does not parse is no session.
+    pub fn load(settings: &SessionSettings, headers: &HeaderMap) -> Self {
+        let values = session_cookie(headers)
+            .and_then(|sealed| settings.key.open(sealed).ok())
+            .and_then(|json| serde_json::from_str::<Map<String, Value>>(json.expose_secret()).ok())
+            .unwrap_or_default();
+        Self::from_values(values)
+    }
 
-    let mut response = next.run(request).await;
-    // The error-page layer outside reads (never writes) it to show who is logged in.
-    response.extensions_mut().insert(session.clone());
-
-    let Some(values) = session.take_changes() else {
-        return response;
-    };
-    let jar = if values.is_empty() {
-        jar.remove(Cookie::build(COOKIE_NAME).path("/"))
-    } else {
-        let value = Value::Object(values).to_string();
-        let cookie = Cookie::build((COOKIE_NAME, value))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(settings.secure)
-            .max_age(MAX_AGE);
-        jar.add(cookie)
-    };
-    let response = (jar, response).into_response();
-    for header in response.headers().get_all(axum::http::header::SET_COOKIE) {
+    /// Adds the `Set-Cookie` header to `response` if the session changed: the new cookie, or
+    /// its removal when the session is now empty.
+    pub fn write_back(&self, settings: &SessionSettings, response: &mut Response) {
+        let Some(json) = self.changed_json() else {
+            return;
+        };
+        let mut header = String::with_capacity(json.as_ref().map_or(0, String::len) * 4 / 3 + 128);
+        match json {
+            // A removal needs no value: an empty cookie that expires at once.
+            None => header.push_str("session=; Path=/; Max-Age=0"),
+            Some(json) => {
+                let _ = write!(
+                    header,
+                    "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={MAX_AGE_SECONDS}",
+                    settings.key.seal(&json)
+                );
+                if settings.secure {
+                    header.push_str("; Secure");
+                }
+            }
+        }
         if header.len() > MAX_COOKIE_BYTES {
             // Browsers drop such a cookie silently; say so loudly. Tools cap what they store.
             tracing::error!(
@@ -194,6 +203,22 @@ pub async fn session_middleware(
                 "session cookie exceeds {MAX_COOKIE_BYTES} bytes; browsers will drop it"
             );
         }
+        // Base64, digits and ASCII attributes: always a valid header value.
+        if let Ok(value) = HeaderValue::try_from(header) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
     }
-    response
+}
+
+/// The session cookie's value among the request's cookies; the others are not looked at.
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|header| header.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == COOKIE_NAME).then_some(value)
+        })
 }

@@ -10,11 +10,11 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None => {
-            platform::telemetry::init();
+            let _logging = platform::telemetry::init();
             quickcategories::processes::web().await?;
         }
         Some("runner") => {
-            platform::telemetry::init();
+            let _logging = platform::telemetry::init();
             quickcategories::processes::runner().await?;
         }
         Some("check-runner") => {

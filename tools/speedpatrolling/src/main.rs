@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    platform::telemetry::init();
+    let _logging = platform::telemetry::init();
     let config = platform::config::load::<speedpatrolling::Settings>()?;
     let platform = speedpatrolling::platform(&config)?;
     let app = speedpatrolling::app(&platform, &config.tool);

@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    platform::telemetry::init();
+    let _logging = platform::telemetry::init();
     let config = platform::config::load::<translate_link::Settings>()?;
     let platform = translate_link::platform(&config);
     let app = translate_link::app(&platform, &config.tool).await?;
