@@ -20,13 +20,19 @@ pub struct ToolInfo {
 /// The calling crate's name and version, taken from its `Cargo.toml`.
 #[macro_export]
 macro_rules! tool_info {
-    () => {
+    () => {{
+        // Every page links to the source code (the AGPL asks for it): a crate without
+        // `repository.workspace = true` would link to nothing, so it does not compile.
+        const _: () = assert!(
+            !env!("CARGO_PKG_REPOSITORY").is_empty(),
+            "set `repository.workspace = true` in the tool's Cargo.toml: pages link to the source"
+        );
         $crate::ToolInfo {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
             repository: env!("CARGO_PKG_REPOSITORY"),
         }
-    };
+    }};
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

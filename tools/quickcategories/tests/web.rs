@@ -926,3 +926,19 @@ async fn a_slice_cut_off_by_the_request_timeout_still_runs_to_its_end() {
         );
     }
 }
+
+/// The AGPL relies on this link: every page names the repository, as an absolute URL.
+#[tokio::test]
+async fn every_page_links_to_the_source_code() {
+    let mut setup = setup().await;
+    for path in ["/", "/batch/"] {
+        let page = setup.client.get(path).await;
+        assert!(
+            page.body.contains(
+                "<a href=\"https://gitlab.wikimedia.org/toolforge-repos/rust-tools\">Source code</a>"
+            ),
+            "{path}: {}",
+            page.body
+        );
+    }
+}

@@ -629,3 +629,18 @@ async fn a_rollbacker_of_the_login_wiki_only_may_not_roll_back() {
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert!(setup.requests(&[("action", "rollback")]).is_empty());
 }
+
+/// The AGPL relies on this link: every page names the repository, as an absolute URL.
+#[tokio::test]
+async fn every_page_links_to_the_source_code() {
+    let fake = FakeWiki::start().await;
+    let mut client = app(&fake).await;
+    let page = client.get("/").await;
+    assert!(
+        page.body.contains(
+            "<a href=\"https://gitlab.wikimedia.org/toolforge-repos/rust-tools\">Source code</a>"
+        ),
+        "{}",
+        page.body
+    );
+}

@@ -623,3 +623,19 @@ async fn group_lookups_for_several_titles_run_concurrently() {
         response.body
     );
 }
+
+/// The AGPL relies on this link: every page names the repository, as an absolute URL.
+#[tokio::test]
+async fn every_page_links_to_the_source_code() {
+    let wiki = MockServer::start().await;
+    let mut client = client(&wiki).await;
+    for path in ["/", "/does-not-exist"] {
+        let page = client.get(path).await;
+        assert!(
+            page.body
+                .contains("<a href=\"https://gitlab.wikimedia.org/toolforge-repos/rust-tools\">Source code</a>"),
+            "{path}: {}",
+            page.body
+        );
+    }
+}
