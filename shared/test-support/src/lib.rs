@@ -1,10 +1,12 @@
 //! Test helpers shared by every tool. A dev-dependency only: nothing here ships.
 
+mod browser;
 mod client;
 mod fake_wiki;
 mod mariadb;
 mod proxy;
 
+pub use browser::{Browser, DESKTOP_WIDTH, PHONE_WIDTH, screenshot_dir, serve};
 pub use client::{TestClient, TestResponse};
 pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN, TokenFailure, api_error};
 pub use mariadb::{TestDatabase, test_database};

@@ -1,0 +1,228 @@
+//! A real browser for the tools' end-to-end tests: Debian's headless Chromium, driven through
+//! `chromedriver` with `fantoccini` (WebDriver: the W3C protocol every browser speaks, and a
+//! crate that only needs an HTTP connection to the driver — no DevTools protocol pinned to one
+//! Chromium version).
+//!
+//! Where no Chromium is installed, [`Browser::start`] returns `None` and prints why, so a
+//! laptop without one still runs every other test; with `TEST_BROWSER_REQUIRED=1` (set by
+//! `.ci/run`, which installs Chromium) a missing browser is a failure instead, so CI never skips.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Widths pages are checked at: a desktop and a phone.
+pub const DESKTOP_WIDTH: u32 = 1280;
+pub const PHONE_WIDTH: u32 = 390;
+
+/// Serves `app` on a free port of 127.0.0.1 for the rest of the test; returns its base URL.
+pub async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{address}")
+}
+
+/// A headless Chromium with its driver; both end when this is dropped.
+#[derive(Debug)]
+pub struct Browser {
+    client: Client,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn required() -> bool {
+    std::env::var("TEST_BROWSER_REQUIRED").is_ok_and(|value| value == "1")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+/// Where screenshots go: `target/screenshots/` of the workspace (not committed).
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots")
+}
+
+impl Browser {
+    /// Starts Chromium, or says why not and returns `None` (a failure with
+    /// `TEST_BROWSER_REQUIRED=1`).
+    pub async fn start() -> Option<Self> {
+        for program in [CHROMIUM, CHROMEDRIVER] {
+            if !Path::new(program).exists() {
+                let reason = format!(
+                    "browser test skipped: {program} is missing (apt-get install chromium chromium-driver)"
+                );
+                assert!(!required(), "{reason}, and TEST_BROWSER_REQUIRED=1");
+                eprintln!("{reason}");
+                return None;
+            }
+        }
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not listen");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut capabilities = Capabilities::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    format!("--window-size={DESKTOP_WIDTH},900"),
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a browser session");
+        Some(Self { client, driver })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigates");
+    }
+
+    pub async fn current_url(&self) -> String {
+        self.client.current_url().await.expect("url").to_string()
+    }
+
+    /// Types `text` into the field with this CSS selector (after clearing it).
+    pub async fn fill(&self, selector: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Css(selector))
+            .await
+            .expect(selector);
+        field.clear().await.expect("clears");
+        field.send_keys(text).await.expect("types");
+    }
+
+    /// Clicks the element with this CSS selector, and waits for the next page to load.
+    pub async fn click(&self, selector: &str) {
+        let element = self
+            .client
+            .find(Locator::Css(selector))
+            .await
+            .expect(selector);
+        element.click().await.expect("clicks");
+    }
+
+    /// The page's HTML as the browser has it now.
+    pub async fn html(&self) -> String {
+        self.client.source().await.expect("page source")
+    }
+
+    /// Runs a script in the page and returns its JSON result.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .expect("script runs")
+    }
+
+    /// Checks what every page must have, at desktop and phone width, and saves a screenshot of
+    /// each as `target/screenshots/<name>-<width>.png`:
+    /// - the footer's "Source code" link is an absolute URL;
+    /// - `<html lang>` is set, every visible input has a label, every image has alt text;
+    /// - nothing overflows horizontally (`scrollWidth <= clientWidth`).
+    pub async fn check_page(&self, name: &str) {
+        let source: serde_json::Value = self
+            .eval(
+                "const a = [...document.querySelectorAll('footer a')].find(l => l.textContent.trim() === 'Source code'); \
+                 return a ? a.href : null;",
+            )
+            .await;
+        let source = source.as_str().unwrap_or_default().to_owned();
+        assert!(
+            source.starts_with("https://") && source.len() > "https://".len(),
+            "{name}: the footer's source link is {source:?}"
+        );
+        let lang = self.eval("return document.documentElement.lang;").await;
+        assert!(
+            lang.as_str().is_some_and(|lang| !lang.is_empty()),
+            "{name}: <html> has no lang"
+        );
+        let unlabelled = self
+            .eval(
+                "return [...document.querySelectorAll('input, select, textarea')] \
+                   .filter(e => e.type !== 'hidden' && e.type !== 'submit' && e.type !== 'button') \
+                   .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') \
+                                && !e.getAttribute('aria-labelledby')) \
+                   .map(e => e.name || e.id || e.outerHTML);",
+            )
+            .await;
+        assert_eq!(unlabelled, json!([]), "{name}: inputs without a label");
+        let no_alt = self
+            .eval(
+                "return [...document.images].filter(i => !i.hasAttribute('alt')).map(i => i.src);",
+            )
+            .await;
+        assert_eq!(no_alt, json!([]), "{name}: images without alt text");
+
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot directory");
+        for width in [DESKTOP_WIDTH, PHONE_WIDTH] {
+            self.client
+                .set_window_size(width, 900)
+                .await
+                .expect("resizes");
+            let overflow = self
+                .eval("const e = document.documentElement; return [e.scrollWidth, e.clientWidth];")
+                .await;
+            let (scroll, client) = (overflow[0].as_u64(), overflow[1].as_u64());
+            assert!(
+                scroll <= client,
+                "{name} at {width} px overflows horizontally: scrollWidth {scroll:?} > clientWidth {client:?}"
+            );
+            let png = self.client.screenshot().await.expect("screenshot");
+            std::fs::write(dir.join(format!("{name}-{width}.png")), png).expect("saves");
+        }
+        self.client
+            .set_window_size(DESKTOP_WIDTH, 900)
+            .await
+            .expect("resizes back");
+    }
+
+    /// Ends the browser session (the driver process ends on drop).
+    pub async fn close(self) {
+        let client = self.client.clone();
+        let _ = client.close().await;
+    }
+}
