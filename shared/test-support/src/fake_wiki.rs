@@ -142,6 +142,8 @@ pub enum TokenFailure {
 /// OAuth is central and an access token works on every wiki.
 #[derive(Default)]
 struct ProviderState {
+    /// Where authorizations send the browser back to; `None`: [`CALLBACK_URL`].
+    callback_url: Option<String>,
     users: HashMap<String, FakeUser>,
     next_login: Option<String>,
     deny_next: Option<String>,
@@ -313,6 +315,12 @@ impl FakeWiki {
     }
 
     /// The next authorization request is answered with `error=<error>` instead of a code.
+    /// Sends browsers back to `url` after an authorization (the consumer's registered
+    /// callback), e.g. `http://127.0.0.1:<port>/oauth/callback` for a tool a real browser uses.
+    pub fn set_callback_url(&self, url: &str) {
+        self.provider().callback_url = Some(url.to_owned());
+    }
+
     pub fn deny_next_authorization(&self, error: &str) {
         self.provider().deny_next = Some(error.to_owned());
     }
@@ -500,9 +508,13 @@ async fn authorize(
     if param("code_challenge_method") != "S256" || param("code_challenge").is_empty() {
         return bad("PKCE with S256 is required");
     }
+    let callback_url = state
+        .callback_url
+        .clone()
+        .unwrap_or_else(|| CALLBACK_URL.to_owned());
     let callback = |query: &[(&str, &str)]| {
         Redirect::to(&format!(
-            "{CALLBACK_URL}?{}",
+            "{callback_url}?{}",
             serde_urlencoded::to_string(query).unwrap_or_default()
         ))
         .into_response()

@@ -1,133 +1,17 @@
 //! SpeedPatrolling end to end through its router, logged in at a fake wiki that has a list of
 //! unpatrolled edits and records what the tool does to them.
 
-use std::sync::{Arc, Mutex};
-
 use axum::http::StatusCode;
 use platform::config::load_from;
-use serde_json::{Value, json};
+
 use speedpatrolling::Settings;
-use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient, api_error};
+use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient};
 
 const SECRET: &str = "speedpatrolling-test-secret-key-0123456789";
 
-#[derive(Clone)]
-struct Edit {
-    revision: u64,
-    page: u64,
-    title: &'static str,
-    user: &'static str,
-    added: &'static str,
-}
+mod common;
 
-const fn edit(
-    revision: u64,
-    page: u64,
-    title: &'static str,
-    user: &'static str,
-    added: &'static str,
-) -> Edit {
-    Edit {
-        revision,
-        page,
-        title,
-        user,
-        added,
-    }
-}
-
-/// The fake wiki's unpatrolled edits (newest first), the user's Babel languages, and canned
-/// refusals for patrol and rollback.
-#[derive(Clone, Default)]
-struct Wiki {
-    edits: Arc<Mutex<Vec<Edit>>>,
-    babel: Arc<Mutex<Vec<&'static str>>>,
-    patrol_error: Arc<Mutex<Option<(&'static str, &'static str)>>>,
-    rollback_error: Arc<Mutex<Option<(&'static str, &'static str)>>>,
-}
-
-impl Wiki {
-    fn edits(&self) -> Vec<Edit> {
-        self.edits.lock().expect("lock").clone()
-    }
-
-    fn find(&self, revision: u64) -> Option<Edit> {
-        self.edits().into_iter().find(|e| e.revision == revision)
-    }
-
-    fn answer(&self, request: &ApiRequest) -> Option<Value> {
-        let revision = |name: &str| request.param(name).and_then(|r| r.parse::<u64>().ok());
-        if request.has(&[
-            ("list", "recentchanges"),
-            ("rcshow", "unpatrolled"),
-            ("rctype", "edit"),
-        ]) {
-            let changes: Vec<Value> = self
-                .edits()
-                .iter()
-                .map(|e| json!({"type": "edit", "ns": 0, "title": e.title, "pageid": e.page, "revid": e.revision, "old_revid": e.revision - 1, "user": e.user}))
-                .collect();
-            return Some(json!({"batchcomplete": true, "query": {"recentchanges": changes}}));
-        }
-        if request.has(&[("action", "compare"), ("torelative", "prev")]) {
-            let edit = self.find(revision("fromrev")?)?;
-            let body = format!(
-                "<tr><td class=\"diff-marker\"></td><td class=\"diff-deletedline\"><div>old</div></td>\
-                 <td class=\"diff-marker\">+</td><td class=\"diff-addedline\"><div>{}</div></td></tr>",
-                edit.added
-            );
-            return Some(json!({"compare": {
-                "fromid": edit.page, "fromrevid": edit.revision - 1, "fromtitle": edit.title, "fromuser": "Earlier Editor", "fromcomment": "earlier summary",
-                "toid": edit.page, "torevid": edit.revision, "totitle": edit.title, "touser": edit.user, "tocomment": format!("summary of {}", edit.revision),
-                "body": body,
-            }}));
-        }
-        if request.has(&[("prop", "revisions")]) {
-            let edit = self.find(revision("revids")?)?;
-            return Some(
-                json!({"query": {"pages": [{"pageid": edit.page, "ns": 0, "title": edit.title, "revisions": [{"revid": edit.revision, "parentid": edit.revision - 1, "user": edit.user}]}]}}),
-            );
-        }
-        if request.has(&[("meta", "babel")]) {
-            let languages: serde_json::Map<String, Value> = self
-                .babel
-                .lock()
-                .expect("lock")
-                .iter()
-                .map(|l| ((*l).to_owned(), json!("N")))
-                .collect();
-            return Some(json!({"query": {"babel": languages}}));
-        }
-        if request.has(&[("action", "patrol")]) {
-            if let Some((code, text)) = *self.patrol_error.lock().expect("lock") {
-                return Some(api_error(code, text));
-            }
-            let revision = revision("revid")?;
-            self.edits
-                .lock()
-                .expect("lock")
-                .retain(|e| e.revision != revision);
-            return Some(json!({"patrol": {"rcid": revision, "ns": 0, "title": "x"}}));
-        }
-        if request.has(&[("action", "rollback")]) {
-            if let Some((code, text)) = *self.rollback_error.lock().expect("lock") {
-                return Some(api_error(code, text));
-            }
-            let (title, user) = (
-                request.param("title")?.to_owned(),
-                request.param("user")?.to_owned(),
-            );
-            self.edits
-                .lock()
-                .expect("lock")
-                .retain(|e| !(e.title == title && e.user == user));
-            return Some(
-                json!({"rollback": {"title": title, "pageid": 1, "summary": "Reverted", "revid": 999, "old_revid": 1, "last_revid": 2}}),
-            );
-        }
-        None
-    }
-}
+use common::{Edit, Wiki, edit};
 
 struct Setup {
     fake: FakeWiki,
