@@ -203,16 +203,24 @@ impl Browser {
                 .set_window_size(width, 900)
                 .await
                 .expect("resizes");
+            // The screenshot first, so that a failing check has its picture.
+            let png = self.client.screenshot().await.expect("screenshot");
+            std::fs::write(dir.join(format!("{name}-{width}.png")), png).expect("saves");
             let overflow = self
-                .eval("const e = document.documentElement; return [e.scrollWidth, e.clientWidth];")
+                .eval(
+                    "const e = document.documentElement; \
+                     const wide = [...document.querySelectorAll('body *')] \
+                       .filter(x => x.getBoundingClientRect().right > e.clientWidth + 1) \
+                       .slice(0, 5).map(x => x.tagName + (x.className ? '.' + x.className : '')); \
+                     return [e.scrollWidth, e.clientWidth, wide];",
+                )
                 .await;
             let (scroll, client) = (overflow[0].as_u64(), overflow[1].as_u64());
             assert!(
                 scroll <= client,
-                "{name} at {width} px overflows horizontally: scrollWidth {scroll:?} > clientWidth {client:?}"
+                "{name} at {width} px overflows horizontally: scrollWidth {scroll:?} > clientWidth {client:?}; too wide: {}",
+                overflow[2]
             );
-            let png = self.client.screenshot().await.expect("screenshot");
-            std::fs::write(dir.join(format!("{name}-{width}.png")), png).expect("saves");
         }
         self.client
             .set_window_size(DESKTOP_WIDTH, 900)

@@ -243,6 +243,15 @@ pub fn env_for(fake: &FakeWiki, extra: &[(&'static str, &str)]) -> Env {
 /// The environment a test runs the tool with.
 pub struct Env(Vec<(String, String)>);
 
+impl Env {
+    /// The same environment without `name` (e.g. no `TOOL_SECRET_KEY`: local development,
+    /// cookies a browser keeps over plain HTTP).
+    pub fn without(mut self, name: &str) -> Self {
+        self.0.retain(|(key, _)| key != name);
+        self
+    }
+}
+
 /// The tool as configured by an environment: what its web service and runners are made of.
 #[derive(Clone)]
 pub struct Tool {
