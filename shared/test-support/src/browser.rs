@@ -228,6 +228,40 @@ impl Browser {
             .expect("resizes back");
     }
 
+    /// Plays a page of another site (served on `localhost`, which to the browser is another
+    /// site than `127.0.0.1`) that posts a form with `fields` to `action` as soon as it loads,
+    /// the way a forged request arrives; returns the HTML the browser ends up showing.
+    pub async fn post_from_another_site(&self, action: &str, fields: &[(&str, &str)]) -> String {
+        let inputs: String = fields
+            .iter()
+            .map(|(name, value)| {
+                format!("<input type=\"hidden\" name=\"{name}\" value=\"{value}\">")
+            })
+            .collect();
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><body><form method=\"post\" action=\"{action}\">\
+             {inputs}</form><script>document.forms[0].submit()</script></body></html>"
+        );
+        let attacker = serve(Router::new().route(
+            "/",
+            axum::routing::get(move || {
+                let page = page.clone();
+                async move { axum::response::Html(page) }
+            }),
+        ))
+        .await
+        .replace("127.0.0.1", "localhost");
+        self.goto(&format!("{attacker}/")).await;
+        // The form submits itself; wait until the browser has left the attacker's page.
+        for _ in 0..50 {
+            if !self.current_url().await.starts_with(&attacker) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.html().await
+    }
+
     /// Ends the browser session (the driver process ends on drop).
     pub async fn close(self) {
         let client = self.client.clone();

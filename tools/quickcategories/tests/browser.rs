@@ -7,7 +7,7 @@
 mod common;
 
 use common::{Tool, Wiki, env_for};
-use quickcategories::store::{MemoryStore, Store};
+use quickcategories::store::{BatchStore, MemoryStore, Store};
 use test_support::{Browser, FakeUser, FakeWiki, serve};
 
 /// Waits until the browser is at a URL ending in `suffix` (a click's navigation takes a moment).
@@ -105,6 +105,42 @@ async fn a_user_creates_runs_and_exports_a_batch() {
     wait_for_url(&browser, "/batch/1/").await;
     assert_eq!((wiki.edits("Alpha"), wiki.edits("Beta")), (1, 1));
     browser.check_page("quickcategories-batch-done").await;
+
+    // Forms from another site posting to the tool's routes are refused, and change nothing.
+    for route in [
+        "/",
+        "/batch/1/run_slice",
+        "/batch/1/start_background",
+        "/batch/1/stop_background",
+        "/logout",
+    ] {
+        let html = browser
+            .post_from_another_site(
+                &format!("{base}{route}"),
+                &[
+                    ("domain", "en.wikipedia.org"),
+                    ("commands", "Alpha|-Category:New"),
+                ],
+            )
+            .await;
+        assert!(
+            html.contains("came from another website"),
+            "{route}: {html}"
+        );
+    }
+    assert_eq!((wiki.edits("Alpha"), wiki.edits("Beta")), (1, 1));
+    browser.goto(&format!("{base}/")).await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Logged in as <strong>Creator</strong>"),
+        "the session survived the forged requests"
+    );
+    assert!(
+        tool.store.batch(2).await.expect("store").is_none(),
+        "no batch was created"
+    );
 
     // Export: a line per command, with its page options.
     browser

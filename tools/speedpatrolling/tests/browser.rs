@@ -93,6 +93,35 @@ async fn a_patroller_logs_in_patrols_skips_rolls_back_and_logs_out() {
             .is_empty()
     );
 
+    // A form from another site posting to the tool's routes is refused, and changes nothing.
+    for route in [
+        "/diff/102/patrol",
+        "/diff/102/rollback",
+        "/diff/102/skip",
+        "/settings/",
+        "/logout",
+    ] {
+        let html = browser
+            .post_from_another_site(&format!("{tool}{route}"), &[("script", "Latn")])
+            .await;
+        assert!(
+            html.contains("came from another website"),
+            "{route}: {html}"
+        );
+    }
+    assert!(
+        fake.requests_with(&[("action", "patrol"), ("revid", "102")])
+            .is_empty()
+    );
+    browser.goto(&format!("{tool}/")).await;
+    assert!(
+        browser
+            .html()
+            .await
+            .contains("Logged in as <strong>Rollbacker</strong>"),
+        "the session survived the forged requests"
+    );
+
     browser.click("form[action=\"/logout\"] button").await;
     wait_for_url(&browser, &format!("{tool}/")).await;
     assert!(browser.html().await.contains("Log in and start patrolling"));

@@ -3,9 +3,6 @@
 //! have (source link, labels, no horizontal overflow at phone width; screenshots in
 //! `target/screenshots/`). Skipped, saying why, where no Chromium is installed.
 
-use axum::Router;
-use axum::response::Html;
-use axum::routing::get;
 use platform::config::load_from;
 use serde_json::json;
 use test_support::{Browser, serve};
@@ -130,34 +127,13 @@ async fn a_form_posted_from_another_site_is_refused_and_the_session_survives() {
     browser.goto(&format!("{tool}/")).await;
     let port = tool.rsplit(':').next().expect("port").to_owned();
 
-    // Another site (localhost is not 127.0.0.1: another site to the browser) posts to the tool.
-    let target = format!("{tool}/show/");
-    let attacker = serve(Router::new().route(
-        "/",
-        get(move || {
-            let target = target.clone();
-            async move {
-                Html(format!(
-                    "<!DOCTYPE html><html lang=\"en\"><body>\
-                     <form method=\"post\" action=\"{target}\">\
-                     <input name=\"key\" value=\"attacker\"><input name=\"language-code\" value=\"de\">\
-                     </form><script>document.forms[0].submit()</script></body></html>"
-                ))
-            }
-        }),
-    ))
-    .await;
-    let attacker = attacker.replace("127.0.0.1", "localhost");
-    browser.goto(&format!("{attacker}/")).await;
-    // The auto-submitted form lands on the tool's refusal.
-    let mut html = String::new();
-    for _ in 0..50 {
-        html = browser.html().await;
-        if html.contains("came from another website") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    // Another site posts a form to the tool.
+    let html = browser
+        .post_from_another_site(
+            &format!("{tool}/show/"),
+            &[("key", "attacker"), ("language-code", "de")],
+        )
+        .await;
     assert!(html.contains("came from another website"), "{html}");
     assert!(!html.contains("Send again"));
 
