@@ -144,6 +144,33 @@ impl Browser {
         element.click().await.expect("clicks");
     }
 
+    /// Waits until the browser is at a URL ending in `suffix` (a click's navigation takes a
+    /// moment), and returns it; panics after 5 s.
+    pub async fn wait_for_url(&self, suffix: &str) -> String {
+        let mut url = String::new();
+        for _ in 0..50 {
+            url = self.current_url().await;
+            if url.ends_with(suffix) {
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the browser is at {url}, not at …{suffix}");
+    }
+
+    /// Waits until the page's HTML contains `text`, and returns the HTML; panics after 5 s.
+    pub async fn wait_for_text(&self, text: &str) -> String {
+        let mut html = String::new();
+        for _ in 0..50 {
+            html = self.html().await;
+            if html.contains(text) {
+                return html;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("“{text}” never appeared on the page: {html}");
+    }
+
     /// The page's HTML as the browser has it now.
     pub async fn html(&self) -> String {
         self.client.source().await.expect("page source")

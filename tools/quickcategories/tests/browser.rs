@@ -10,19 +10,6 @@ use common::{Tool, Wiki, env_for};
 use quickcategories::store::{BatchStore, MemoryStore, Store};
 use test_support::{Browser, FakeUser, FakeWiki, serve};
 
-/// Waits until the browser is at a URL ending in `suffix` (a click's navigation takes a moment).
-async fn wait_for_url(browser: &Browser, suffix: &str) -> String {
-    let mut url = String::new();
-    for _ in 0..50 {
-        url = browser.current_url().await;
-        if url.ends_with(suffix) {
-            return url;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the browser is at {url}, not at …{suffix}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_creates_runs_and_exports_a_batch() {
     let Some(browser) = Browser::start().await else {
@@ -55,7 +42,7 @@ async fn a_user_creates_runs_and_exports_a_batch() {
     browser.goto(&format!("{base}/")).await;
     browser.check_page("quickcategories-new-batch").await;
     browser.click("main a.button[href^=\"/login\"]").await;
-    wait_for_url(&browser, &format!("{base}/")).await;
+    browser.wait_for_url(&format!("{base}/")).await;
     assert!(
         browser
             .html()
@@ -69,15 +56,7 @@ async fn a_user_creates_runs_and_exports_a_batch() {
         .fill("#commands", "Alpha|+Category:New\nNo actions")
         .await;
     browser.click("main form button[type=\"submit\"]").await;
-    let mut html = String::new();
-    for _ in 0..50 {
-        html = browser.html().await;
-        if html.contains("Line 2: no actions") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(html.contains("Line 2: no actions"), "{html}");
+    browser.wait_for_text("Line 2: no actions").await;
     let kept = browser
         .eval("return document.querySelector('#commands').value;")
         .await;
@@ -89,7 +68,7 @@ async fn a_user_creates_runs_and_exports_a_batch() {
         .fill("#commands", "Alpha|+Category:New\nBeta|+Category:New")
         .await;
     browser.click("main form button[type=\"submit\"]").await;
-    wait_for_url(&browser, "/batch/1/").await;
+    browser.wait_for_url("/batch/1/").await;
     browser.check_page("quickcategories-batch").await;
 
     // Run a slice: both pages edited, the outcomes on the page.
@@ -102,7 +81,7 @@ async fn a_user_creates_runs_and_exports_a_batch() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    wait_for_url(&browser, "/batch/1/").await;
+    browser.wait_for_url("/batch/1/").await;
     assert_eq!((wiki.edits("Alpha"), wiki.edits("Beta")), (1, 1));
     browser.check_page("quickcategories-batch-done").await;
 

@@ -10,19 +10,6 @@ use platform::config::load_from;
 use speedpatrolling::Settings;
 use test_support::{Browser, FakeUser, FakeWiki, serve};
 
-/// Waits until the browser is at a URL ending in `suffix` (a click's navigation takes a moment).
-async fn wait_for_url(browser: &Browser, suffix: &str) -> String {
-    let mut url = String::new();
-    for _ in 0..50 {
-        url = browser.current_url().await;
-        if url.ends_with(suffix) {
-            return url;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the browser is at {url}, not at …{suffix}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patroller_logs_in_patrols_skips_rolls_back_and_logs_out() {
     let Some(browser) = Browser::start().await else {
@@ -54,7 +41,7 @@ async fn a_patroller_logs_in_patrols_skips_rolls_back_and_logs_out() {
     browser.goto(&format!("{tool}/")).await;
     browser.check_page("speedpatrolling-index").await;
     browser.click("main a.button[href^=\"/login\"]").await;
-    wait_for_url(&browser, "/diff/103/").await;
+    browser.wait_for_url("/diff/103/").await;
     assert!(
         browser
             .html()
@@ -66,16 +53,16 @@ async fn a_patroller_logs_in_patrols_skips_rolls_back_and_logs_out() {
     browser
         .click("form[action=\"/diff/103/patrol\"] button")
         .await;
-    wait_for_url(&browser, "/diff/102/").await;
+    browser.wait_for_url("/diff/102/").await;
     browser
         .click("form[action=\"/diff/102/skip\"] button")
         .await;
-    wait_for_url(&browser, "/diff/101/").await;
+    browser.wait_for_url("/diff/101/").await;
     browser
         .click("form[action=\"/diff/101/rollback\"] button")
         .await;
     // Nothing left to patrol: 103 patrolled, 102 skipped, 101 rolled back.
-    wait_for_url(&browser, "/diff/").await;
+    browser.wait_for_url("/diff/").await;
     browser.check_page("speedpatrolling-nothing").await;
 
     assert_eq!(
@@ -123,7 +110,7 @@ async fn a_patroller_logs_in_patrols_skips_rolls_back_and_logs_out() {
     );
 
     browser.click("form[action=\"/logout\"] button").await;
-    wait_for_url(&browser, &format!("{tool}/")).await;
+    browser.wait_for_url(&format!("{tool}/")).await;
     assert!(browser.html().await.contains("Log in and start patrolling"));
     browser.close().await;
 }

@@ -67,6 +67,15 @@ async fn tool() -> (String, MockServer) {
     (serve(app).await, wiki)
 }
 
+/// Types a key and a language into the form and presses one of its buttons.
+async fn look_up(browser: &Browser, key: &str, language: &str, button: &str) {
+    browser.fill("#key", key).await;
+    browser.fill("#language-code", language).await;
+    browser
+        .click(&format!("button[formaction=\"{button}\"]"))
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_finds_a_translation_page_through_the_form() {
     let Some(browser) = Browser::start().await else {
@@ -76,9 +85,7 @@ async fn a_user_finds_a_translation_page_through_the_form() {
 
     browser.goto(&format!("{tool}/")).await;
     browser.check_page("translate-link-index").await;
-    browser.fill("#key", "wikibase-edit").await;
-    browser.fill("#language-code", "de").await;
-    browser.click("button[formaction=\"/redirect/\"]").await;
+    look_up(&browser, "wikibase-edit", "de", "/redirect/").await;
     let landed = browser.current_url().await;
     assert!(
         landed.starts_with(&format!("{}/w/i.php?", wiki.uri()))
@@ -88,9 +95,7 @@ async fn a_user_finds_a_translation_page_through_the_form() {
     );
 
     browser.goto(&format!("{tool}/")).await;
-    browser.fill("#key", "wikibase-edit").await;
-    browser.fill("#language-code", "de").await;
-    browser.click("button[formaction=\"/show/\"]").await;
+    look_up(&browser, "wikibase-edit", "de", "/show/").await;
     assert_eq!(
         browser.current_url().await,
         format!("{tool}/show/wikibase-edit/de")
@@ -99,9 +104,7 @@ async fn a_user_finds_a_translation_page_through_the_form() {
     browser.check_page("translate-link-show").await;
 
     browser.goto(&format!("{tool}/")).await;
-    browser.fill("#key", "no-such-message").await;
-    browser.fill("#language-code", "fr").await;
-    browser.click("button[formaction=\"/show/\"]").await;
+    look_up(&browser, "no-such-message", "fr", "/show/").await;
     let html = browser.html().await;
     assert!(
         html.contains("No message with the key “no-such-message” was found"),
@@ -139,9 +142,7 @@ async fn a_form_posted_from_another_site_is_refused_and_the_session_survives() {
 
     // Back at the tool, the user's form still works.
     browser.goto(&format!("http://127.0.0.1:{port}/")).await;
-    browser.fill("#key", "wikibase-edit").await;
-    browser.fill("#language-code", "de").await;
-    browser.click("button[formaction=\"/show/\"]").await;
+    look_up(&browser, "wikibase-edit", "de", "/show/").await;
     assert_eq!(
         browser.current_url().await,
         format!("{tool}/show/wikibase-edit/de")
