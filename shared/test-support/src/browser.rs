@@ -145,10 +145,10 @@ impl Browser {
     }
 
     /// Waits until the browser is at a URL ending in `suffix` (a click's navigation takes a
-    /// moment), and returns it; panics after 5 s.
+    /// moment), and returns it; panics after 10 s.
     pub async fn wait_for_url(&self, suffix: &str) -> String {
         let mut url = String::new();
-        for _ in 0..50 {
+        for _ in 0..100 {
             url = self.current_url().await;
             if url.ends_with(suffix) {
                 return url;
@@ -158,10 +158,10 @@ impl Browser {
         panic!("the browser is at {url}, not at …{suffix}");
     }
 
-    /// Waits until the page's HTML contains `text`, and returns the HTML; panics after 5 s.
+    /// Waits until the page's HTML contains `text`, and returns the HTML; panics after 10 s.
     pub async fn wait_for_text(&self, text: &str) -> String {
         let mut html = String::new();
-        for _ in 0..50 {
+        for _ in 0..100 {
             html = self.html().await;
             if html.contains(text) {
                 return html;
@@ -279,9 +279,11 @@ impl Browser {
         .await
         .replace("127.0.0.1", "localhost");
         self.goto(&format!("{attacker}/")).await;
-        // The form submits itself; wait until the browser has left the attacker's page.
-        for _ in 0..50 {
-            if !self.current_url().await.starts_with(&attacker) {
+        // The form submits itself; wait until the browser has left the attacker's page and
+        // loaded the answer.
+        for _ in 0..100 {
+            let left = !self.current_url().await.starts_with(&attacker);
+            if left && self.eval("return document.readyState;").await == "complete" {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

@@ -42,13 +42,9 @@ async fn a_user_creates_runs_and_exports_a_batch() {
     browser.goto(&format!("{base}/")).await;
     browser.check_page("quickcategories-new-batch").await;
     browser.click("main a.button[href^=\"/login\"]").await;
-    browser.wait_for_url(&format!("{base}/")).await;
-    assert!(
-        browser
-            .html()
-            .await
-            .contains("Logged in as <strong>Creator</strong>")
-    );
+    browser
+        .wait_for_text("Logged in as <strong>Creator</strong>")
+        .await;
 
     // A bad line: every error shown, the text kept.
     browser.fill("#domain", "en.wikipedia.org").await;
@@ -75,13 +71,7 @@ async fn a_user_creates_runs_and_exports_a_batch() {
     browser
         .click("form[action=\"/batch/1/run_slice\"] button")
         .await;
-    for _ in 0..50 {
-        if wiki.edits("Beta") == 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    browser.wait_for_url("/batch/1/").await;
+    browser.wait_for_text("2 commands: 2 done").await;
     assert_eq!((wiki.edits("Alpha"), wiki.edits("Beta")), (1, 1));
     browser.check_page("quickcategories-batch-done").await;
 

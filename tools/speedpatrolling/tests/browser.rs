@@ -42,12 +42,9 @@ async fn a_patroller_logs_in_patrols_skips_rolls_back_and_logs_out() {
     browser.check_page("speedpatrolling-index").await;
     browser.click("main a.button[href^=\"/login\"]").await;
     browser.wait_for_url("/diff/103/").await;
-    assert!(
-        browser
-            .html()
-            .await
-            .contains("Logged in as <strong>Rollbacker</strong>")
-    );
+    browser
+        .wait_for_text("Logged in as <strong>Rollbacker</strong>")
+        .await;
     browser.check_page("speedpatrolling-diff").await;
 
     browser
@@ -111,6 +108,6 @@ async fn a_patroller_logs_in_patrols_skips_rolls_back_and_logs_out() {
 
     browser.click("form[action=\"/logout\"] button").await;
     browser.wait_for_url(&format!("{tool}/")).await;
-    assert!(browser.html().await.contains("Log in and start patrolling"));
+    browser.wait_for_text("Log in and start patrolling").await;
     browser.close().await;
 }

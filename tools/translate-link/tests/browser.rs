@@ -86,7 +86,7 @@ async fn a_user_finds_a_translation_page_through_the_form() {
     browser.goto(&format!("{tool}/")).await;
     browser.check_page("translate-link-index").await;
     look_up(&browser, "wikibase-edit", "de", "/redirect/").await;
-    let landed = browser.current_url().await;
+    let landed = browser.wait_for_url("language=de").await;
     assert!(
         landed.starts_with(&format!("{}/w/i.php?", wiki.uri()))
             && landed.contains("showMessage=wikibase-edit")
@@ -96,23 +96,19 @@ async fn a_user_finds_a_translation_page_through_the_form() {
 
     browser.goto(&format!("{tool}/")).await;
     look_up(&browser, "wikibase-edit", "de", "/show/").await;
-    assert_eq!(
-        browser.current_url().await,
-        format!("{tool}/show/wikibase-edit/de")
-    );
-    assert!(browser.html().await.contains("ext-wikibase-lib"));
+    browser.wait_for_url("/show/wikibase-edit/de").await;
+    browser.wait_for_text("ext-wikibase-lib").await;
     browser.check_page("translate-link-show").await;
 
     browser.goto(&format!("{tool}/")).await;
     look_up(&browser, "no-such-message", "fr", "/show/").await;
-    let html = browser.html().await;
-    assert!(
-        html.contains("No message with the key “no-such-message” was found"),
-        "{html}"
-    );
+    browser
+        .wait_for_text("No message with the key “no-such-message” was found")
+        .await;
     browser.check_page("translate-link-not-found").await;
     // "try another key" brings the form back with what was typed.
     browser.click("p.not-found a").await;
+    browser.wait_for_url("language-code=fr").await;
     let typed = browser
         .eval("return [document.querySelector('#key').value, document.querySelector('#language-code').value];")
         .await;
@@ -143,9 +139,7 @@ async fn a_form_posted_from_another_site_is_refused_and_the_session_survives() {
     // Back at the tool, the user's form still works.
     browser.goto(&format!("http://127.0.0.1:{port}/")).await;
     look_up(&browser, "wikibase-edit", "de", "/show/").await;
-    assert_eq!(
-        browser.current_url().await,
-        format!("{tool}/show/wikibase-edit/de")
-    );
+    browser.wait_for_url("/show/wikibase-edit/de").await;
+    browser.wait_for_text("ext-wikibase-lib").await;
     browser.close().await;
 }
