@@ -167,7 +167,7 @@ impl Platform {
     /// stay out of the access log), then the request pipeline (`pipeline`: cross-origin check,
     /// session, CSRF check, error pages, session cookie, security headers, access log), the
     /// panic catcher, the timeout and the body limit around the tool's routes, the login
-    /// routes, the stylesheet and a 404 page for everything else.
+    /// routes, the stylesheet, the icon and a 404 page for everything else.
     ///
     /// The layers wrap the router as one service (`tower::ServiceBuilder`) rather than through
     /// `Router::layer`, which would box every layer again for every route and clone each of
@@ -181,6 +181,7 @@ impl Platform {
         }
         let routes = routes
             .route(pages::STYLESHEET_PATH, get(pages::stylesheet))
+            .route(pages::FAVICON_PATH, get(pages::favicon))
             .fallback(pages::not_found);
         let pipeline = Arc::new(Pipeline {
             site: self.site.clone(),

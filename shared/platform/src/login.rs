@@ -594,8 +594,15 @@ async fn current_user(parts: &Parts) -> Result<User, NoLogin> {
 
 /// The username of the session's login, without refreshing anything (for the page layout).
 pub(crate) fn logged_in_username(session: &Session) -> Option<String> {
+    /// The identity of a [`StoredLogin`] alone: every page reads it, and the tokens beside it
+    /// (about 2 KB) need not be copied for that.
+    #[derive(Deserialize)]
+    struct StoredIdentity {
+        #[serde(rename = "id")]
+        identity: Identity,
+    }
     session
-        .get::<StoredLogin>(LOGIN_KEY)
+        .get::<StoredIdentity>(LOGIN_KEY)
         .map(|stored| stored.identity.username)
 }
 

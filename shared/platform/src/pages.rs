@@ -211,3 +211,22 @@ pub async fn stylesheet() -> Response {
 
 /// Path of the shared stylesheet.
 pub const STYLESHEET_PATH: &str = "/static/style.css";
+
+/// The tools' icon, linked from the layout: without one, browsers ask for `/favicon.ico` on
+/// every first visit and get a 404.
+pub async fn favicon() -> Response {
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        include_str!("../static/favicon.svg"),
+    )
+        .into_response()
+}
+
+/// Path of the icon.
+pub const FAVICON_PATH: &str = "/static/favicon.svg";

@@ -108,9 +108,12 @@ impl Session {
 
     /// The value stored under `key`, or `None` if absent or not of type `T` (for example written
     /// by an older version of the tool).
+    ///
+    /// Reads the stored value in place: a `T` that names only some fields of a larger value
+    /// (the username of a stored login, not its tokens) copies only those.
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        let value = self.state().values.get(key)?.clone();
-        serde_json::from_value(value).ok()
+        let state = self.state();
+        T::deserialize(state.values.get(key)?).ok()
     }
 
     pub fn insert<T: Serialize>(&self, key: &str, value: &T) {

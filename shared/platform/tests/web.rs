@@ -368,6 +368,23 @@ async fn stylesheet_is_served_from_the_binary() {
     assert!(response.body.contains("font-family"));
 }
 
+#[tokio::test]
+async fn every_page_links_the_icon_it_serves() {
+    // A 404 page: rendered in the layout every page shares.
+    let page = production_client().get("/does-not-exist").await;
+    assert!(
+        page.body
+            .contains(r#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#),
+        "{}",
+        page.body
+    );
+    let icon = production_client().get("/static/favicon.svg").await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(icon.header("content-type"), Some("image/svg+xml"));
+    assert!(icon.body.starts_with("<svg"));
+    assert!(icon.header("set-cookie").is_none());
+}
+
 /// The browser headers of a cross-site or same-site request, in each form browsers send them.
 const CROSS_ORIGIN_HEADERS: [&[(&str, &str)]; 5] = [
     &[("sec-fetch-site", "cross-site")],

@@ -13,7 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use fantoccini::wd::Capabilities;
+use axum::http::Method;
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -103,6 +104,11 @@ impl Browser {
                 ],
             }),
         );
+        // Keep the console's errors for `console_errors`.
+        capabilities.insert(
+            "goog:loggingPrefs".to_owned(),
+            json!({ "browser": "SEVERE" }),
+        );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -147,28 +153,16 @@ impl Browser {
     /// Waits until the browser is at a URL ending in `suffix` (a click's navigation takes a
     /// moment), and returns it; panics after 10 s.
     pub async fn wait_for_url(&self, suffix: &str) -> String {
-        let mut url = String::new();
-        for _ in 0..100 {
-            url = self.current_url().await;
-            if url.ends_with(suffix) {
-                return url;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the browser is at {url}, not at …{suffix}");
+        poll(|| self.current_url(), |url| url.ends_with(suffix))
+            .await
+            .unwrap_or_else(|url| panic!("the browser is at {url}, not at …{suffix}"))
     }
 
     /// Waits until the page's HTML contains `text`, and returns the HTML; panics after 10 s.
     pub async fn wait_for_text(&self, text: &str) -> String {
-        let mut html = String::new();
-        for _ in 0..100 {
-            html = self.html().await;
-            if html.contains(text) {
-                return html;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("“{text}” never appeared on the page: {html}");
+        poll(|| self.html(), |html| html.contains(text))
+            .await
+            .unwrap_or_else(|html| panic!("“{text}” never appeared on the page: {html}"))
     }
 
     /// The page's HTML as the browser has it now.
@@ -184,12 +178,58 @@ impl Browser {
             .expect("script runs")
     }
 
+    /// The errors the browser's console got since the last call (script errors, `console.error`,
+    /// refused by the Content-Security-Policy…). Left out: "Failed to load resource" lines,
+    /// which Chromium also writes when a page itself has an error status, as a 404 page or a
+    /// refused POST rightly has; failed subresources are checked by `check_page` instead.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let entries = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("the browser's log");
+        entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .filter_map(|entry| entry["message"].as_str())
+            .filter(|message| !message.contains("Failed to load resource: the server responded"))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The stylesheets, scripts and images of the current page that got an error status, as
+    /// "<url> <status>".
+    pub async fn failed_subresources(&self) -> Vec<String> {
+        let failed = self
+            .eval(
+                "return performance.getEntriesByType('resource') \
+                   .filter(r => r.responseStatus >= 400) \
+                   .map(r => r.name + ' ' + r.responseStatus);",
+            )
+            .await;
+        serde_json::from_value(failed).expect("a list of strings")
+    }
+
     /// Checks what every page must have, at desktop and phone width, and saves a screenshot of
     /// each as `target/screenshots/<name>-<width>.png`:
+    /// - no errors in the console since the last check, and every stylesheet, script and image
+    ///   loaded;
     /// - the footer's "Source code" link is an absolute URL;
     /// - `<html lang>` is set, every visible input has a label, every image has alt text;
     /// - nothing overflows horizontally (`scrollWidth <= clientWidth`).
     pub async fn check_page(&self, name: &str) {
+        let errors = self.console_errors().await;
+        assert!(
+            errors.is_empty(),
+            "{name}: errors in the console: {errors:#?}"
+        );
+        let failed = self.failed_subresources().await;
+        assert!(
+            failed.is_empty(),
+            "{name}: subresources that did not load: {failed:?}"
+        );
         let source: serde_json::Value = self
             .eval(
                 "const a = [...document.querySelectorAll('footer a')].find(l => l.textContent.trim() === 'Source code'); \
@@ -281,13 +321,15 @@ impl Browser {
         self.goto(&format!("{attacker}/")).await;
         // The form submits itself; wait until the browser has left the attacker's page and
         // loaded the answer.
-        for _ in 0..100 {
-            let left = !self.current_url().await.starts_with(&attacker);
-            if left && self.eval("return document.readyState;").await == "complete" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let loaded = poll(
+            || async {
+                let left = !self.current_url().await.starts_with(&attacker);
+                left && self.eval("return document.readyState;").await == "complete"
+            },
+            |loaded| *loaded,
+        )
+        .await;
+        assert!(loaded.is_ok(), "the forged form's answer never loaded");
         self.html().await
     }
 
@@ -295,5 +337,47 @@ impl Browser {
     pub async fn close(self) {
         let client = self.client.clone();
         let _ = client.close().await;
+    }
+}
+
+/// Reads with `read` every 100 ms until `done` holds of the reading, for at most 10 s (a
+/// click's navigation takes a moment): `Ok` with the reading that did, or `Err` with the last.
+async fn poll<T, F, Fut>(read: F, done: impl Fn(&T) -> bool) -> Result<T, T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let reading = read().await;
+        if done(&reading) {
+            return Ok(reading);
+        }
+        if Instant::now() >= deadline {
+            return Err(reading);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// ChromeDriver's log command (`POST /session/{id}/se/log`), which WebDriver itself lacks: it
+/// returns the browser log's entries since the last call, and empties it.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (Method, Option<String>) {
+        (Method::POST, Some(json!({ "type": "browser" }).to_string()))
     }
 }

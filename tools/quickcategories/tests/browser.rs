@@ -120,5 +120,42 @@ async fn a_user_creates_runs_and_exports_a_batch() {
     assert_eq!(lines.len(), 2, "{exported}");
     assert!(lines[0].starts_with("Alpha#") && lines[0].ends_with("|+Category:New"));
     assert!(lines[1].starts_with("Beta#") && lines[1].ends_with("|+Category:New"));
+
+    // A second batch, run in the background: the button leads through the wiki's
+    // authorization page and back; the page says who started it, and the creator stops it.
+    // (No runner process here: the run only starts and stops.)
+    browser.goto(&format!("{base}/")).await;
+    browser.fill("#domain", "en.wikipedia.org").await;
+    browser.fill("#commands", "Alpha|-Category:New").await;
+    browser.click("main form button[type=\"submit\"]").await;
+    browser.wait_for_url("/batch/2/").await;
+    browser
+        .click("form[action=\"/batch/2/start_background\"] button")
+        .await;
+    browser
+        .wait_for_text("Running in the background</strong>, started by Creator")
+        .await;
+    browser.check_page("quickcategories-background").await;
+    browser
+        .click("form[action=\"/batch/2/stop_background\"] button")
+        .await;
+    let stopped = browser.wait_for_text("stopped by Creator on").await;
+    assert!(
+        stopped.contains("/batch/2/start_background"),
+        "can start again"
+    );
+    let batch = tool.store.batch(2).await.expect("store").expect("batch 2");
+    assert!(
+        tool.store
+            .credentials(batch.background[0].id)
+            .await
+            .expect("store")
+            .is_none(),
+        "stopping deleted the run's tokens"
+    );
+    assert_eq!(wiki.edits("Alpha"), 1, "nothing ran meanwhile");
+    browser
+        .check_page("quickcategories-background-stopped")
+        .await;
     browser.close().await;
 }
