@@ -12,6 +12,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::{Config, Mode};
+use crate::i18n::{Catalog, CatalogError};
+use crate::language_choice;
 use crate::login::{self, Login};
 use crate::oauth::{OAuthConfig, OAuthError, OAuthProvider};
 use crate::pages::{self, Site};
@@ -30,6 +32,8 @@ pub enum PlatformError {
     GrantsWithoutLogin,
     #[error(transparent)]
     OAuth(#[from] OAuthError),
+    #[error(transparent)]
+    Messages(#[from] CatalogError),
 }
 
 /// Everything a tool gets from the platform, built once at start from its configuration.
@@ -44,6 +48,8 @@ pub struct Platform {
     pub(crate) shutdown_grace: Duration,
     oauth: OAuthConfig,
     login: Option<Arc<Login>>,
+    /// The interface messages: the platform's, and the tool's once [`Platform::with_messages`].
+    catalog: Arc<Catalog>,
     /// What tools derive their own keys from ([`Platform::sealing_key`]): the configured secret
     /// key, or in local development a random one for this process. Never handed out.
     key_material: secrecy::SecretString,
@@ -78,11 +84,28 @@ impl Platform {
             shutdown_grace: Duration::from_secs(platform.shutdown_grace_seconds),
             oauth: platform.oauth.clone(),
             login: None,
+            catalog: Arc::new(Catalog::platform()),
             key_material: platform
                 .secret_key
                 .clone()
                 .unwrap_or_else(random_key_material),
         }
+    }
+
+    /// Adds the tool's interface messages, its `i18n/` folder compiled in:
+    /// `with_messages(&include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n"))` (see `i18n`).
+    pub fn with_messages(
+        mut self,
+        tool_messages: &'static include_dir::Dir<'static>,
+    ) -> Result<Self, PlatformError> {
+        self.catalog = Arc::new(Catalog::with_tool(tool_messages)?);
+        Ok(self)
+    }
+
+    /// The interface messages (the platform's and the tool's), e.g. for a process that renders
+    /// messages outside a request.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
     }
 
     /// Adds MediaWiki OAuth 2 login (`/login`, `/oauth/callback`, `/logout`, the [`User`]
@@ -180,6 +203,7 @@ impl Platform {
             routes = routes.merge(login::routes(login.clone()));
         }
         let routes = routes
+            .merge(language_choice::routes(self.catalog.clone()))
             .route(pages::STYLESHEET_PATH, get(pages::stylesheet))
             .route(pages::FAVICON_PATH, get(pages::favicon))
             .fallback(pages::not_found);
@@ -187,6 +211,7 @@ impl Platform {
             site: self.site.clone(),
             sessions: self.sessions.clone(),
             login: self.login.clone(),
+            catalog: self.catalog.clone(),
         });
         let stack = ServiceBuilder::new()
             .layer(middleware::from_fn_with_state(pipeline, pipeline::run))

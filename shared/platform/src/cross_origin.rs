@@ -16,6 +16,7 @@ use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN};
 
 use crate::error::ErrorPage;
+use crate::i18n::Text;
 
 const SEC_FETCH_SITE: &str = "sec-fetch-site";
 const X_FORWARDED_PROTO: &str = "x-forwarded-proto";
@@ -73,10 +74,7 @@ pub fn refusal(request: &Request) -> Option<ErrorPage> {
         path = %request.uri().path(),
         "request refused: cross-origin"
     );
-    Some(ErrorPage::forbidden(
-        "This request came from another website, so it was refused and nothing was changed. \
-         If you meant to do this, open this tool directly and use its own form.",
-    ))
+    Some(ErrorPage::forbidden(Text::new("platform-cross-origin")))
 }
 
 #[cfg(test)]

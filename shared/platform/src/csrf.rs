@@ -19,6 +19,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 
+use crate::i18n::Text;
 use crate::error::{ErrorPage, Resubmission};
 use crate::session::Session;
 
@@ -36,11 +37,8 @@ pub const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 pub fn form_too_large() -> ErrorPage {
     ErrorPage::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "Form too large",
-        format!(
-            "Forms may be at most {} MiB. Nothing was changed; please send less at once.",
-            MAX_FORM_BYTES / 1024 / 1024
-        ),
+        Text::new("platform-form-too-large-title"),
+        Text::new("platform-form-too-large").num(MAX_FORM_BYTES / 1024 / 1024),
     )
 }
 
@@ -141,14 +139,9 @@ fn refused(session: &Session, path: &str, fields: Vec<(String, String)>) -> Resp
     // not create a session (a forged POST would otherwise replace the victim's cookie).
     let resendable = CsrfToken::existing(session).is_some();
     let message = if resendable {
-        "This form could not be sent because its security token is missing or out of date \
-         (perhaps the form came from another site, or was open for a long time). \
-         Nothing was changed. Check what you sent below and send it again, \
-         or go back and reload the form."
+        Text::new("platform-csrf-resend")
     } else {
-        "This form could not be sent because your session has expired (or the form came from \
-         another site). Nothing was changed. What you sent is shown below: copy what you need, \
-         then go back, reload the form and send it again."
+        Text::new("platform-csrf-expired")
     };
     ErrorPage::bad_request(message)
         .with_resubmission(Resubmission {

@@ -1,13 +1,15 @@
 //! The error a user sees: an [`ErrorPage`] carries a status and a message, and the error-page
 //! middleware (`pages`) renders it inside the layout.
 //!
-//! This module is a leaf: every other module may return an `ErrorPage`, and it depends on none
-//! of them.
+//! Every other module may return an `ErrorPage`; it depends only on `i18n` (its texts are
+//! messages).
 
 use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+
+use crate::i18n::Text;
 
 /// A form the user sent that was refused (bad CSRF token), shown so nothing typed is lost, and
 /// offered for sending again when the session has a token to send it with.
@@ -22,52 +24,78 @@ pub struct Resubmission {
 
 /// An error shown to the user as an HTML page with the right status.
 ///
-/// Handlers return it as an error; the error-page middleware renders it inside the layout.
-/// Internal details given to [`ErrorPage::internal`] are logged, never shown.
+/// Handlers return it as an error; the error-page middleware renders it inside the layout, its
+/// title and message in the request's language (they are [`Text`]s: message keys with their
+/// parameters). Internal details given to [`ErrorPage::internal`] are logged, never shown.
 #[derive(Debug, Clone)]
 pub struct ErrorPage {
     pub status: StatusCode,
-    pub title: String,
-    pub message: String,
+    pub title: Text,
+    pub message: Text,
     // Boxed: rarely present, and an `ErrorPage` is the error type of many `Result`s.
     pub resubmission: Option<Box<Resubmission>>,
-    /// A way on from the error, e.g. ("/login", "Log in").
-    pub link: Option<Box<(String, String)>>,
+    /// A way on from the error: where, and the button's text.
+    pub link: Option<Box<(String, Text)>>,
 }
 
 impl ErrorPage {
-    pub fn new(status: StatusCode, title: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, title: Text, message: Text) -> Self {
         Self {
             status,
-            title: title.into(),
-            message: message.into(),
+            title,
+            message,
             resubmission: None,
             link: None,
         }
     }
 
     /// 400, with the reason the input was refused.
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "Bad request", message)
+    pub fn bad_request(message: Text) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            Text::new("platform-error-bad-request"),
+            message,
+        )
     }
 
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "Not allowed", message)
+    pub fn forbidden(message: Text) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            Text::new("platform-error-forbidden"),
+            message,
+        )
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "Not found", message)
+    pub fn not_found(message: Text) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            Text::new("platform-error-not-found"),
+            message,
+        )
+    }
+
+    /// 409: the request does not fit the current state (already running, say).
+    pub fn conflict(message: Text) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            Text::new("platform-error-conflict"),
+            message,
+        )
     }
 
     /// 502: a service this tool depends on failed.
-    pub fn bad_gateway(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_GATEWAY, "Upstream error", message)
+    pub fn bad_gateway(message: Text) -> Self {
+        Self::new(
+            StatusCode::BAD_GATEWAY,
+            Text::new("platform-error-bad-gateway"),
+            message,
+        )
     }
 
-    pub fn service_unavailable(message: impl Into<String>) -> Self {
+    pub fn service_unavailable(message: Text) -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "Service unavailable",
+            Text::new("platform-error-unavailable"),
             message,
         )
     }
@@ -77,13 +105,13 @@ impl ErrorPage {
         tracing::error!(%detail, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Internal error",
-            "Something went wrong on our side. The error has been logged; please try again later.",
+            Text::new("platform-error-internal"),
+            Text::new("platform-error-internal-message"),
         )
     }
 
-    pub fn with_link(mut self, href: impl Into<String>, label: impl Into<String>) -> Self {
-        self.link = Some(Box::new((href.into(), label.into())));
+    pub fn with_link(mut self, href: impl Into<String>, label: Text) -> Self {
+        self.link = Some(Box::new((href.into(), label)));
         self
     }
 
@@ -95,9 +123,9 @@ impl ErrorPage {
 
 impl IntoResponse for ErrorPage {
     fn into_response(self) -> Response {
-        // Plain text until the middleware renders the page (it always does inside the platform
-        // router; the text is for a handler used on its own).
-        let mut response = (self.status, self.message.clone()).into_response();
+        // The message key until the middleware renders the page (it always does inside the
+        // platform router; the key is for a handler used on its own).
+        let mut response = (self.status, self.message.key).into_response();
         response.extensions_mut().insert(Arc::new(self));
         response
     }

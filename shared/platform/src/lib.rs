@@ -6,7 +6,7 @@
 //! everything users expect of a page (layout, error pages, sessions, CSRF protection) is here,
 //! once.
 
-// Dependencies run one way, leaves first: error → session → csrf → cross_origin; oauth →
+// Dependencies run one way, leaves first: language, message_syntax → i18n → error → session → csrf → cross_origin; oauth →
 // refresh; mediawiki → rights; security_headers → health; all of those → login → pages →
 // pipeline → app.
 pub mod app;
@@ -15,8 +15,12 @@ pub mod cross_origin;
 pub mod csrf;
 pub mod error;
 pub mod health;
+pub mod i18n;
+pub mod language;
+pub mod language_choice;
 pub mod login;
 pub mod mediawiki;
+pub mod message_syntax;
 pub mod oauth;
 pub mod pages;
 pub mod pipeline;
@@ -31,6 +35,7 @@ pub mod user_agent;
 
 pub use app::{Platform, PlatformError};
 pub use error::ErrorPage;
+pub use i18n::{Gender, Text};
 pub use pages::PageContext;
 pub use rights::WikiRights;
 pub use session::Session;

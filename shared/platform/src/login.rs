@@ -33,6 +33,7 @@ use subtle::ConstantTimeEq;
 
 use crate::csrf::CsrfToken;
 use crate::error::ErrorPage;
+use crate::i18n::{Gender, Text};
 use crate::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 use crate::oauth::{OAuthProvider, Profile, Tokens};
 use crate::refresh::{RefreshOutcome, Refresher};
@@ -228,10 +229,7 @@ pub(crate) fn routes(login: Arc<Login>) -> Router {
 }
 
 fn not_configured() -> ErrorPage {
-    ErrorPage::service_unavailable(
-        "Login is not configured on this installation of the tool (no OAuth consumer is set up), \
-         so only the pages that need no login work here.",
-    )
+    ErrorPage::service_unavailable(Text::new("platform-login-not-configured"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -283,29 +281,24 @@ async fn callback(
             .as_deref()
             .or(query.message.as_deref())
             .unwrap_or("no details given");
-        return Err(ErrorPage::bad_request(format!(
-            "The wiki did not authorize the login ({error}: {detail}). Nothing was stored; you can try again."
-        )));
+        return Err(ErrorPage::bad_request(
+            Text::new("platform-login-refused").arg(error).arg(detail),
+        ));
     }
     let Some(pending) = pending else {
-        return Err(ErrorPage::bad_request(
-            "This login was not started here, or was already used. Please start again from “Log in”.",
-        ));
+        return Err(ErrorPage::bad_request(Text::new("platform-login-unknown")));
     };
     let state_matches = query
         .state
         .as_deref()
         .is_some_and(|state| bool::from(state.as_bytes().ct_eq(pending.state.as_bytes())));
     if !state_matches {
-        return Err(ErrorPage::bad_request(
-            "The login answer does not belong to the login started in this browser (state mismatch). \
-             Nothing was stored; please log in again.",
-        ));
+        return Err(ErrorPage::bad_request(Text::new(
+            "platform-login-state-mismatch",
+        )));
     }
     let Some(code) = query.code.as_deref().filter(|c| !c.is_empty()) else {
-        return Err(ErrorPage::bad_request(
-            "The wiki's answer has no authorization code. Nothing was stored; please log in again.",
-        ));
+        return Err(ErrorPage::bad_request(Text::new("platform-login-no-code")));
     };
 
     let tokens = provider
@@ -313,18 +306,14 @@ async fn callback(
         .await
         .map_err(|error| {
             tracing::warn!(%error, "OAuth code exchange failed");
-            ErrorPage::bad_gateway(
-                "The wiki did not confirm the login. Nothing was stored; please try again.",
-            )
+            ErrorPage::bad_gateway(Text::new("platform-login-not-confirmed"))
         })?;
     let profile = provider
         .profile(&tokens.access_token)
         .await
         .map_err(|error| {
             tracing::warn!(%error, "OAuth profile request failed");
-            ErrorPage::bad_gateway(
-                "The wiki did not say who you are. Nothing was stored; please try again.",
-            )
+            ErrorPage::bad_gateway(Text::new("platform-login-no-profile"))
         })?;
     if let Some(purpose) = pending.grant {
         return granted(&login, &session, purpose, profile, tokens).await;
@@ -353,21 +342,18 @@ async fn granted(
     tokens: Tokens,
 ) -> Result<Response, ErrorPage> {
     let Some(handler) = &login.grant_handler else {
-        return Err(ErrorPage::bad_request(
-            "This tool does not ask for separate authorizations. Nothing was stored.",
-        ));
+        return Err(ErrorPage::bad_request(Text::new("platform-grant-unexpected")));
     };
     let logged_in: Option<StoredLogin> = session.get(LOGIN_KEY);
     let Some(logged_in) = logged_in else {
-        return Err(ErrorPage::bad_request(
-            "You are no longer logged in here, so the authorization was not used. Nothing was stored; please log in and try again.",
-        ));
+        return Err(ErrorPage::bad_request(Text::new("platform-grant-logged-out")));
     };
     if logged_in.identity.sub != profile.sub {
-        return Err(ErrorPage::bad_request(format!(
-            "You authorized as {}, but {} is logged in here. Nothing was stored; please authorize with the account you are logged in with.",
-            profile.username, logged_in.identity.username
-        )));
+        return Err(ErrorPage::bad_request(
+            Text::new("platform-grant-other-account")
+                .user(&profile.username, Gender::Unknown)
+                .user(&logged_in.identity.username, Gender::Unknown),
+        ));
     }
     let grant = Grant {
         purpose,
@@ -619,21 +605,18 @@ fn no_login_page(no_login: NoLogin, return_to: &str) -> Option<Response> {
         NoLogin::NotLoggedIn => return None,
         NoLogin::Expired => ErrorPage::new(
             StatusCode::UNAUTHORIZED,
-            "Logged out",
-            "Your login with the wiki expired and could not be renewed, so you have been logged out. \
-             Nothing was changed. Please log in again.",
+            Text::new("platform-login-expired-title"),
+            Text::new("platform-login-expired"),
         )
-        .with_link(login_url(return_to), "Log in again"),
-        NoLogin::Unavailable => ErrorPage::service_unavailable(
-            "Your login with the wiki needs renewing, but the wiki could not be reached just now. \
-             You are still logged in and nothing was changed; please try again in a moment.",
-        )
-        .with_link(return_to, "Try again"),
-        NoLogin::RenewedElsewhere => ErrorPage::service_unavailable(
-            "Your login with the wiki was renewed by another request at the same moment. \
-             You are still logged in and nothing was changed; please try again.",
-        )
-        .with_link(return_to, "Try again"),
+        .with_link(login_url(return_to), Text::new("platform-login-again")),
+        NoLogin::Unavailable => {
+            ErrorPage::service_unavailable(Text::new("platform-login-renewal-unavailable"))
+                .with_link(return_to, Text::new("platform-try-again"))
+        }
+        NoLogin::RenewedElsewhere => {
+            ErrorPage::service_unavailable(Text::new("platform-login-renewed-elsewhere"))
+                .with_link(return_to, Text::new("platform-try-again"))
+        }
     };
     Some(page.into_response())
 }
@@ -659,10 +642,10 @@ impl<S: Send + Sync> FromRequestParts<S> for User {
                 } else {
                     ErrorPage::new(
                         StatusCode::UNAUTHORIZED,
-                        "Please log in",
-                        "You need to be logged in for this. Nothing was changed.",
+                        Text::new("platform-login-needed-title"),
+                        Text::new("platform-login-needed"),
                     )
-                    .with_link(login_url(&return_to), "Log in")
+                    .with_link(login_url(&return_to), Text::new("platform-login"))
                     .into_response()
                 }
             })),

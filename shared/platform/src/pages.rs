@@ -13,6 +13,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::csrf::{self, CsrfToken};
 use crate::error::ErrorPage;
+use crate::i18n::{Message, Messages, Text};
+use crate::language;
 use crate::session::Session;
 use crate::user_agent::ToolInfo;
 
@@ -34,6 +36,8 @@ pub struct PageContext {
     pub username: Option<String>,
     /// This page's path, for "log in and come back here".
     pub path: String,
+    /// The interface messages in the language chosen for this request.
+    pub messages: Messages,
     session: Option<Session>,
     /// Whether `csrf_token` may create a token: yes for a handler's page, no for an error page
     /// (an error never creates a session).
@@ -45,6 +49,7 @@ impl PageContext {
 
     fn new(
         site: Arc<Site>,
+        messages: Messages,
         session: Option<Session>,
         path: String,
         may_create_token: bool,
@@ -57,9 +62,44 @@ impl PageContext {
             site,
             username,
             path,
+            messages,
             session,
             may_create_token,
         }
+    }
+
+    /// The interface message `key`, for a template: `{{ page.msg("key").arg(x) }}`.
+    pub fn msg(&self, key: &'static str) -> Message<'_> {
+        Message::new(&self.messages, key)
+    }
+
+    /// A [`Text`] (an error, a form error) in this page's language, as HTML.
+    pub fn text(&self, text: &Text) -> askama::filters::Safe<String> {
+        askama::filters::Safe(self.messages.text(text))
+    }
+
+    /// The interface language, for `<html lang>`.
+    pub fn lang(&self) -> &str {
+        self.messages.code()
+    }
+
+    /// `ltr` or `rtl`, for `<html dir>`.
+    pub fn dir(&self) -> &'static str {
+        self.messages.dir()
+    }
+
+    /// The interface language's name in itself, for the language menu's link.
+    pub fn language_name(&self) -> &'static str {
+        language::autonym(self.messages.code()).unwrap_or("English")
+    }
+
+    /// `/language?return_to=<this page>`: the language menu.
+    pub fn language_url(&self) -> String {
+        format!(
+            "{}?{}",
+            LANGUAGE_PATH,
+            serde_urlencoded::to_string([("return_to", self.path.as_str())]).unwrap_or_default()
+        )
     }
 
     /// The session's CSRF token, for the hidden field of a POST form. Call it only where a form
@@ -94,8 +134,19 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .get::<Arc<Site>>()
             .cloned()
             .ok_or_else(|| ErrorPage::internal("PageContext used outside the platform router"))?;
+        let messages = parts
+            .extensions
+            .get::<Messages>()
+            .cloned()
+            .ok_or_else(|| ErrorPage::internal("PageContext used outside the platform router"))?;
         let session = parts.extensions.get::<Session>().cloned();
-        Ok(Self::new(site, session, parts.uri.path().to_owned(), true))
+        Ok(Self::new(
+            site,
+            messages,
+            session,
+            parts.uri.path().to_owned(),
+            true,
+        ))
     }
 }
 
@@ -118,6 +169,7 @@ const MAX_REASON_BYTES: usize = 2048;
 /// already has (a cookie a handler changed, `Retry-After`) are kept.
 pub async fn render_errors(
     site: &Arc<Site>,
+    messages: &Messages,
     session: Option<&Session>,
     path: &str,
     response: Response,
@@ -134,7 +186,13 @@ pub async fn render_errors(
             (framework_error(status, body).await, parts)
         }
     };
-    let context = PageContext::new(site.clone(), session.cloned(), path.to_owned(), false);
+    let context = PageContext::new(
+        site.clone(),
+        messages.clone(),
+        session.cloned(),
+        path.to_owned(),
+        false,
+    );
     let mut page = render(context, &error);
     let mut parts = parts;
     parts.headers.remove(CONTENT_LENGTH);
@@ -152,26 +210,30 @@ fn is_html(response: &Response) -> bool {
         .is_some_and(|value| value.starts_with("text/html"))
 }
 
+/// The page for an error the framework answered in plain text. Its title is the status's
+/// standard reason phrase (`HTTP 405: Method Not Allowed`), which is not translated; a client
+/// error's own text (a form that did not parse) is shown as it is, as a parameter.
 async fn framework_error(status: StatusCode, body: Body) -> ErrorPage {
-    let title = status.canonical_reason().unwrap_or("Error");
+    let title = Text::new("platform-error-status")
+        .num(status.as_u16())
+        .arg(status.canonical_reason().unwrap_or_default());
     if status.is_server_error() {
-        return ErrorPage::new(
-            status,
-            title,
-            "Something went wrong on our side. Please try again later.",
-        );
+        return ErrorPage::new(status, title, Text::new("platform-error-server"));
     }
     let message = match status {
-        StatusCode::REQUEST_TIMEOUT => "The request took too long and was stopped.".to_owned(),
-        StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that method.".to_owned(),
+        StatusCode::REQUEST_TIMEOUT => Text::new("platform-error-timeout"),
+        StatusCode::METHOD_NOT_ALLOWED => Text::new("platform-error-method"),
         // axum's body limit (the same as the CSRF check's) was hit inside a handler.
         StatusCode::PAYLOAD_TOO_LARGE => return csrf::form_too_large(),
-        _ => to_bytes(body, MAX_REASON_BYTES)
+        _ => match to_bytes(body, MAX_REASON_BYTES)
             .await
             .ok()
             .and_then(|body| String::from_utf8(body.to_vec()).ok())
             .filter(|text| !text.trim().is_empty())
-            .unwrap_or_else(|| title.to_owned()),
+        {
+            Some(reason) => Text::new("platform-error-client").arg(reason),
+            None => Text::new("platform-error-client-unknown"),
+        },
     };
     ErrorPage::new(status, title, message)
 }
@@ -181,14 +243,14 @@ fn render(page: PageContext, error: &ErrorPage) -> Response {
         Ok(html) => (error.status, Html(html)).into_response(),
         Err(render_error) => {
             tracing::error!(%render_error, "error page could not be rendered");
-            (error.status, error.message.clone()).into_response()
+            (error.status, error.message.key).into_response()
         }
     }
 }
 
 /// Fallback for unknown paths.
 pub async fn not_found() -> ErrorPage {
-    ErrorPage::not_found("There is no page at this address.")
+    ErrorPage::not_found(Text::new("platform-no-page"))
 }
 
 /// The shared stylesheet, compiled into the binary.
@@ -208,6 +270,9 @@ pub async fn stylesheet() -> Response {
     )
         .into_response()
 }
+
+/// Path of the language menu.
+pub const LANGUAGE_PATH: &str = "/language";
 
 /// Path of the shared stylesheet.
 pub const STYLESHEET_PATH: &str = "/static/style.css";

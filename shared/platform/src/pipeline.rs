@@ -1,7 +1,8 @@
 //! The platform's work around every request (but `/healthz`), as one middleware, in this order:
 //!
 //! 1. cross-origin check (`cross_origin`): a refused request never touches the session;
-//! 2. session (`session`): loaded from the cookie, available to handlers as an extension;
+//! 2. session (`session`): loaded from the cookie, available to handlers as an extension, and
+//!    the request's language (`language_choice`), as the [`Messages`] extension;
 //! 3. CSRF check (`csrf`) of every state-changing request;
 //! 4. the tool's routes (inside the panic catcher and the timeout);
 //! 5. error pages (`pages::render_errors`): any error response as a page in the layout;
@@ -20,6 +21,8 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::i18n::{Catalog, Messages};
+use crate::language_choice;
 use crate::login::Login;
 use crate::pages::{self, Site};
 use crate::session::{Session, SessionSettings};
@@ -31,6 +34,7 @@ pub struct Pipeline {
     pub site: Arc<Site>,
     pub sessions: SessionSettings,
     pub login: Option<Arc<Login>>,
+    pub catalog: Arc<Catalog>,
 }
 
 /// The middleware (`axum::middleware::from_fn_with_state`).
@@ -43,12 +47,16 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
     let site = &pipeline.site;
 
     let mut response = if let Some(refusal) = cross_origin::refusal(&request) {
-        pages::render_errors(site, None, path, refusal.into_response()).await
+        let messages = language_choice::choose(&pipeline.catalog, &uri, request.headers(), None);
+        pages::render_errors(site, &messages, None, path, refusal.into_response()).await
     } else {
         let mut request = request;
         let session = Session::load(&pipeline.sessions, request.headers());
+        let messages: Messages =
+            language_choice::choose(&pipeline.catalog, &uri, request.headers(), Some(&session));
         let extensions = request.extensions_mut();
         extensions.insert(session.clone());
+        extensions.insert(messages.clone());
         extensions.insert(site.clone());
         if let Some(login) = &pipeline.login {
             extensions.insert(login.clone());
@@ -57,7 +65,8 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
             Ok(request) => next.run(request).await,
             Err(refused) => refused,
         };
-        let mut response = pages::render_errors(site, Some(&session), path, response).await;
+        let mut response =
+            pages::render_errors(site, &messages, Some(&session), path, response).await;
         session.write_back(&pipeline.sessions, &mut response);
         response
     };

@@ -84,7 +84,14 @@ fn the_platform_modules_have_no_circle() {
 }
 
 #[test]
-fn the_error_page_is_a_leaf() {
+fn the_error_page_depends_only_on_messages_and_those_on_nothing_else() {
     let modules = dependencies();
-    assert_eq!(modules.get("error"), Some(&BTreeSet::new()));
+    let only = |names: &[&str]| Some(names.iter().map(|name| (*name).to_owned()).collect());
+    assert_eq!(modules.get("error"), only(&["i18n"]).as_ref());
+    assert_eq!(
+        modules.get("i18n"),
+        only(&["language", "message_syntax"]).as_ref()
+    );
+    assert_eq!(modules.get("language"), only(&[]).as_ref());
+    assert_eq!(modules.get("message_syntax"), only(&[]).as_ref());
 }

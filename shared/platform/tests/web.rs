@@ -7,7 +7,7 @@ use axum::Router;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
 use platform::config::{Config, NoSettings, load_from};
-use platform::{ErrorPage, PageContext, Platform, Session, ToolInfo};
+use platform::{ErrorPage, PageContext, Platform, Session, Text, ToolInfo};
 use test_support::TestClient;
 
 const TOOL: ToolInfo = ToolInfo {
@@ -55,7 +55,7 @@ fn tool_routes() -> Router {
         )
         .route(
             "/bad",
-            post(|| async { ErrorPage::bad_request("The frobnicator must be positive.") }),
+            post(|| async { ErrorPage::bad_request(Text::new("platform-error-client").arg("The frobnicator must be positive.")) }),
         )
         .route("/panic", get(panics))
         .route(

@@ -3,6 +3,7 @@
 mod browser;
 mod client;
 mod fake_wiki;
+pub mod i18n;
 mod mariadb;
 mod proxy;
 

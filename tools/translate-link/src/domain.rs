@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use platform::Text;
+
 /// A translatewiki.net message key, e.g. `tooltip-ca-edit`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageKey(String);
@@ -33,6 +35,21 @@ pub enum InvalidInput {
         "“{0}” is not a language code: use letters, digits and hyphens, like “de”, “pt-br” or “zh-hans”."
     )]
     MalformedLanguageCode(String),
+}
+
+impl InvalidInput {
+    /// The reason, as an interface message.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::EmptyKey => Text::new("translate-link-error-empty-key"),
+            Self::KeyTooLong => Text::new("translate-link-error-key-too-long").num(MAX_KEY_BYTES),
+            Self::KeyControlCharacter => Text::new("translate-link-error-key-control"),
+            Self::KeyForbiddenCharacter(c) => Text::new("translate-link-error-key-character").arg(c),
+            Self::KeyDotSegment(key) => Text::new("translate-link-error-key-dots").arg(key),
+            Self::EmptyLanguageCode => Text::new("translate-link-error-empty-language"),
+            Self::MalformedLanguageCode(code) => Text::new("translate-link-error-language").arg(code),
+        }
+    }
 }
 
 impl MessageKey {

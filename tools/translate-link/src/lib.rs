@@ -8,7 +8,7 @@ pub mod translatewiki;
 
 use axum::Router;
 use platform::config::Config;
-use platform::{Platform, tool_info};
+use platform::{Platform, PlatformError, tool_info};
 
 pub use settings::Settings;
 use translatewiki::Translatewiki;
@@ -16,8 +16,11 @@ use translatewiki::Translatewiki;
 /// The human-readable name shown on every page.
 pub const TITLE: &str = "Translate Link";
 
-pub fn platform(config: &Config<Settings>) -> Platform {
-    Platform::new(tool_info!(), TITLE, config)
+/// The tool's interface messages (`i18n/`), compiled in.
+static MESSAGES: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
+
+pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
+    Platform::new(tool_info!(), TITLE, config).with_messages(&MESSAGES)
 }
 
 /// The whole application: the tool's routes inside the platform's layers.

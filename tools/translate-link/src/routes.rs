@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use platform::{ErrorPage, PageContext};
+use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 
 use crate::domain::{InvalidInput, LanguageCode, MessageKey};
@@ -40,7 +40,7 @@ struct IndexPage {
     page: PageContext,
     key: String,
     language_code: String,
-    errors: Vec<String>,
+    errors: Vec<Text>,
 }
 
 async fn index(page: PageContext, Query(input): Query<LookupInput>) -> IndexPage {
@@ -73,7 +73,7 @@ fn redirect_after_form(page: PageContext, input: LookupInput, prefix: &str) -> R
             let errors = [key.err(), language.err()]
                 .into_iter()
                 .flatten()
-                .map(|error| error.to_string())
+                .map(|error| error.text())
                 .collect();
             let form = IndexPage {
                 page,
@@ -151,11 +151,11 @@ async fn redirect(
 /// Splits `<key>/<language code>`; the key may itself contain slashes, the code cannot.
 fn parse_target(target: &str) -> Result<(MessageKey, LanguageCode), ErrorPage> {
     let Some((key, language)) = target.rsplit_once('/') else {
-        return Err(ErrorPage::bad_request(
-            "This address needs a message key and a language code: …/<key>/<language code>.",
-        ));
+        return Err(ErrorPage::bad_request(Text::new(
+            "translate-link-target-incomplete",
+        )));
     };
-    let invalid = |error: InvalidInput| ErrorPage::bad_request(error.to_string());
+    let invalid = |error: InvalidInput| ErrorPage::bad_request(error.text());
     Ok((
         MessageKey::parse(key).map_err(invalid)?,
         LanguageCode::parse(language).map_err(invalid)?,
@@ -176,8 +176,5 @@ fn target_path(prefix: &str, key: &MessageKey, language: &LanguageCode) -> Strin
 
 fn upstream_error(error: LookupError) -> ErrorPage {
     tracing::warn!(%error, "translatewiki.net look-up failed");
-    ErrorPage::bad_gateway(
-        "translatewiki.net could not be reached or answered with an error, so the message could \
-         not be looked up. Please try again in a moment.",
-    )
+    ErrorPage::bad_gateway(Text::new("translate-link-upstream"))
 }

@@ -4,6 +4,7 @@
 //! candidates, and the Translate extension's `translationaids` API names each one's message
 //! group, which the link to `Special:Translate` needs.
 
+use platform::Text;
 use futures_util::future::join_all;
 use platform::UserAgent;
 use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
@@ -41,7 +42,7 @@ pub struct TranslationLink {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TitleProblem {
     pub title: String,
-    pub reason: String,
+    pub reason: Text,
 }
 
 /// Everything found for one key and language.
@@ -160,17 +161,17 @@ impl Translatewiki {
             Ok(response) => response,
             // The wiki answered, but not about this title: a problem with this hit only.
             Err(MediaWikiError::Api { code, info }) => {
-                return Err(TitleError::Problem(format!(
-                    "translatewiki.net said ({code}): {info}"
-                )));
+                return Err(TitleError::Problem(
+                    Text::new("translate-link-problem-api").arg(code).arg(info),
+                ));
             }
             Err(error) => return Err(TitleError::Upstream(error)),
         };
         let groups = group_ids(&response.helpers.groups);
         let Some(group) = groups.first() else {
-            return Err(TitleError::Problem(
-                "the message belongs to no message group".to_owned(),
-            ));
+            return Err(TitleError::Problem(Text::new(
+                "translate-link-problem-no-group",
+            )));
         };
         let key = if groups.iter().any(|g| g == MEDIAWIKI_GROUP) {
             corrected_core_key(title, key).map_err(TitleError::Problem)?
@@ -193,7 +194,7 @@ impl Translatewiki {
 }
 
 enum TitleError {
-    Problem(String),
+    Problem(Text),
     Upstream(MediaWikiError),
 }
 
@@ -228,7 +229,7 @@ fn group_ids(groups: &Value) -> Vec<String> {
 
 /// The key of a MediaWiki core message as translatewiki.net spells it: taken from the title,
 /// with the first letter lower-cased (titles capitalise it, message keys do not).
-fn corrected_core_key(title: &str, asked: &MessageKey) -> Result<String, String> {
+fn corrected_core_key(title: &str, asked: &MessageKey) -> Result<String, Text> {
     let from_title = title
         .split_once(':')
         .and_then(|(_, rest)| rest.strip_suffix(DOCUMENTATION_SUFFIX))
@@ -241,10 +242,9 @@ fn corrected_core_key(title: &str, asked: &MessageKey) -> Result<String, String>
     if corrected.to_lowercase() == asked.as_str().to_lowercase() {
         Ok(corrected)
     } else {
-        Err(format!(
-            "the page title gives the key “{corrected}”, which does not match “{}”",
-            asked.as_str()
-        ))
+        Err(Text::new("translate-link-problem-key-mismatch")
+            .arg(corrected)
+            .arg(asked.as_str()))
     }
 }
 

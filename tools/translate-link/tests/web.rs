@@ -23,7 +23,7 @@ async fn client_for(api_url: &str) -> TestClient {
     ];
     let config =
         load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
-    let platform = translate_link::platform(&config);
+    let platform = translate_link::platform(&config).expect("platform");
     let app = translate_link::app(&platform, &config.tool)
         .await
         .expect("app builds");

@@ -1,0 +1,488 @@
+//! Interface messages in the format translatewiki.net imports and exports: a folder `i18n/`
+//! of `<code>.json` files (`"@metadata"`, then `"key": "text"`), `en.json` the source and
+//! `qqq.json` documenting every key. The platform's own messages (layout, error pages, login)
+//! are in `shared/platform/i18n/`, a tool's in `tools/<tool>/i18n/`; both are compiled in
+//! (`include_dir`), so nothing is read from disk at run time.
+//!
+//! A [`Catalog`] holds every language of both; a request's [`Messages`] is the catalog seen in
+//! the language chosen for it (`?uselang=`, the session's setting, `Accept-Language`, English),
+//! falling back along MediaWiki's chains (`language`). A message's HTML is sanitized once, when
+//! its language is first used (`ammonia`, allowing the inline markup translatewiki.net accepts);
+//! its parameters are escaped when it is rendered (`message_syntax`). A key no language has
+//! shows as `⧼key⧽`, as in MediaWiki; tests make sure that never happens.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+use icu_locale_core::Locale;
+use icu_plurals::PluralRules;
+use include_dir::Dir;
+
+use crate::language::{self, KEYS_CODE, SOURCE_CODE};
+pub use crate::message_syntax::{Arg, Gender};
+use crate::message_syntax::{escape_into, render};
+
+/// The platform's messages.
+pub static PLATFORM_MESSAGES: Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
+
+/// The file documenting every key for translators; not a language.
+pub const DOCUMENTATION_CODE: &str = "qqq";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("i18n/{file} is not a JSON object of strings: {reason}")]
+    Unreadable { file: String, reason: String },
+    #[error("the key {key} is both the platform's and the tool's (i18n/{file})")]
+    DuplicateKey { key: String, file: String },
+    #[error("there is no en.json, the source of every message")]
+    NoSource,
+}
+
+/// One language's messages.
+#[derive(Debug)]
+struct LanguageMessages {
+    code: String,
+    raw: HashMap<String, String>,
+    /// The messages with their HTML sanitized, made on first use.
+    sanitized: OnceLock<HashMap<String, String>>,
+    plurals: OnceLock<PluralRules>,
+}
+
+impl LanguageMessages {
+    fn sanitized(&self) -> &HashMap<String, String> {
+        self.sanitized.get_or_init(|| {
+            let cleaner = cleaner();
+            self.raw
+                .iter()
+                .map(|(key, text)| (key.clone(), sanitize(&cleaner, text)))
+                .collect()
+        })
+    }
+
+    fn plurals(&self) -> &PluralRules {
+        self.plurals.get_or_init(|| plural_rules(&self.code))
+    }
+}
+
+fn plural_rules(code: &str) -> PluralRules {
+    code.parse::<Locale>()
+        .ok()
+        .and_then(|locale| PluralRules::try_new_cardinal(locale.into()).ok())
+        .or_else(|| PluralRules::try_new_cardinal(icu_locale_core::locale!("en").into()).ok())
+        .expect("compiled plural data has English")
+}
+
+/// The inline markup a message may have; anything else is escaped or dropped.
+fn cleaner() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .add_tags([
+            "a", "abbr", "b", "bdi", "br", "code", "em", "i", "kbd", "q", "s", "samp", "small",
+            "span", "strong", "sub", "sup", "u", "var",
+        ])
+        .add_generic_attributes(["lang", "dir", "title", "class"])
+        .add_tag_attributes("a", ["href"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(None);
+    builder
+}
+
+/// The message with only the allowed markup. `ammonia` writes `&`, `<` and `>` of text as
+/// entities, and leaves `$1`, `{{`, `|` and `}}` alone, so the syntax survives.
+fn sanitize(cleaner: &ammonia::Builder<'static>, text: &str) -> String {
+    cleaner.clean(text).to_string()
+}
+
+/// Every message of the platform and of one tool, in every language they have.
+#[derive(Debug)]
+pub struct Catalog {
+    languages: Vec<LanguageMessages>,
+    by_code: HashMap<String, usize>,
+    /// For each language (by index), the languages to look a key up in, in order.
+    chains: Vec<Vec<usize>>,
+}
+
+impl Catalog {
+    /// The platform's messages only.
+    pub fn platform() -> Self {
+        Self::from_dirs(&[&PLATFORM_MESSAGES]).expect("the platform's messages load")
+    }
+
+    /// The platform's messages and a tool's (`include_dir!("$CARGO_MANIFEST_DIR/i18n")`).
+    pub fn with_tool(tool: &'static Dir<'static>) -> Result<Self, CatalogError> {
+        Self::from_dirs(&[&PLATFORM_MESSAGES, tool])
+    }
+
+    fn from_dirs(dirs: &[&Dir<'static>]) -> Result<Self, CatalogError> {
+        let mut by_code: HashMap<String, usize> = HashMap::new();
+        let mut languages: Vec<LanguageMessages> = Vec::new();
+        let mut seen_keys: HashMap<String, usize> = HashMap::new();
+        for (dir_index, dir) in dirs.iter().enumerate() {
+            for (code, file, messages) in read_dir(dir)? {
+                if code == DOCUMENTATION_CODE {
+                    continue;
+                }
+                if code == SOURCE_CODE {
+                    for key in messages.keys() {
+                        if seen_keys.insert(key.clone(), dir_index).is_some() {
+                            return Err(CatalogError::DuplicateKey {
+                                key: key.clone(),
+                                file,
+                            });
+                        }
+                    }
+                }
+                let index = *by_code.entry(code.clone()).or_insert_with(|| {
+                    languages.push(LanguageMessages {
+                        code: code.clone(),
+                        raw: HashMap::new(),
+                        sanitized: OnceLock::new(),
+                        plurals: OnceLock::new(),
+                    });
+                    languages.len() - 1
+                });
+                languages[index].raw.extend(messages);
+            }
+        }
+        if !by_code.contains_key(SOURCE_CODE) {
+            return Err(CatalogError::NoSource);
+        }
+        let chains = languages
+            .iter()
+            .map(|language| {
+                language::fallback_chain(&language.code)
+                    .iter()
+                    .filter_map(|code| by_code.get(code).copied())
+                    .collect()
+            })
+            .collect();
+        Ok(Self {
+            languages,
+            by_code,
+            chains,
+        })
+    }
+
+    /// The language with translations that `code` falls back to first (`de-at` → `de`).
+    fn resolve(&self, code: &str) -> Option<usize> {
+        language::fallback_chain(code)
+            .iter()
+            .find_map(|code| self.by_code.get(code).copied())
+    }
+
+    /// The codes and names of the languages that have translations, for the language menu,
+    /// in code order.
+    pub fn languages(&self) -> Vec<(&str, &'static str)> {
+        let mut languages: Vec<(&str, &'static str)> = self
+            .languages
+            .iter()
+            .map(|language| {
+                let code = language.code.as_str();
+                (code, language::autonym(code).unwrap_or("?"))
+            })
+            .collect();
+        languages.sort_unstable();
+        languages
+    }
+
+    /// Whether `code` is a language with translations.
+    pub fn has_language(&self, code: &str) -> bool {
+        self.by_code.contains_key(code)
+    }
+}
+
+/// One `i18n/` folder: `(code, file name, messages)` per JSON file, `@metadata` left out.
+#[allow(clippy::type_complexity)]
+fn read_dir(dir: &Dir<'static>) -> Result<Vec<(String, String, HashMap<String, String>)>, CatalogError> {
+    let mut files = Vec::new();
+    for file in dir.files() {
+        let path = file.path();
+        if path.extension().is_none_or(|extension| extension != "json") {
+            continue;
+        }
+        let name = path.display().to_string();
+        let code = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let unreadable = |reason: String| CatalogError::Unreadable {
+            file: name.clone(),
+            reason,
+        };
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(file.contents()).map_err(|error| unreadable(error.to_string()))?;
+        let mut messages = HashMap::new();
+        for (key, value) in object {
+            if key == "@metadata" {
+                continue;
+            }
+            let serde_json::Value::String(text) = value else {
+                return Err(unreadable(format!("{key} is not a string")));
+            };
+            messages.insert(key, text);
+        }
+        files.push((code, name, messages));
+    }
+    Ok(files)
+}
+
+/// A message to show, not yet in a language: a key and its parameters. Error pages and form
+/// errors carry these, and the page renders them in the request's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub key: &'static str,
+    pub args: Vec<Arg>,
+}
+
+impl Text {
+    pub fn new(key: &'static str) -> Self {
+        Self {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// A text parameter (escaped).
+    pub fn arg(mut self, text: impl ToString) -> Self {
+        self.args.push(Arg::Text(text.to_string()));
+        self
+    }
+
+    /// A number, for `{{PLURAL:…}}`.
+    pub fn num<N: TryInto<i64>>(mut self, number: N) -> Self {
+        self.args
+            .push(Arg::Number(number.try_into().unwrap_or(i64::MAX)));
+        self
+    }
+
+    /// A user's name, with the gender for `{{GENDER:…}}` (`Gender::Unknown` where the tool
+    /// does not know it: the neutral form).
+    pub fn user(mut self, name: impl ToString, gender: Gender) -> Self {
+        self.args.push(Arg::User {
+            name: name.to_string(),
+            gender,
+        });
+        self
+    }
+
+    /// HTML the tool built itself (its text escaped or itself a message): not escaped again.
+    pub fn html(mut self, html: impl Into<String>) -> Self {
+        self.args.push(Arg::Html(html.into()));
+        self
+    }
+}
+
+/// The catalog in one request's language. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Messages {
+    catalog: Arc<Catalog>,
+    language: usize,
+    /// `?uselang=qqx`: keys instead of text.
+    keys_only: bool,
+}
+
+impl Messages {
+    /// The messages in English.
+    pub fn source(catalog: Arc<Catalog>) -> Self {
+        let language = catalog.by_code[SOURCE_CODE];
+        Self {
+            catalog,
+            language,
+            keys_only: false,
+        }
+    }
+
+    /// The messages for the first of `wanted` (most wanted first) that has translations,
+    /// directly or by falling back (`de-at` → `de`); English if none has. `qqx` shows keys.
+    pub fn choose<'a>(catalog: &Arc<Catalog>, wanted: impl IntoIterator<Item = &'a str>) -> Self {
+        for code in wanted {
+            if code == KEYS_CODE {
+                return Self {
+                    keys_only: true,
+                    ..Self::source(catalog.clone())
+                };
+            }
+            // A chain that only reaches English through its end is no match for this code:
+            // the next wanted language may do better (`fr, de` with no French → German).
+            if let Some(language) = catalog.resolve(code) {
+                let resolved = &catalog.languages[language].code;
+                if resolved != SOURCE_CODE || code == SOURCE_CODE || code.starts_with("en-") {
+                    return Self {
+                        catalog: catalog.clone(),
+                        language,
+                        keys_only: false,
+                    };
+                }
+            }
+        }
+        Self::source(catalog.clone())
+    }
+
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// The interface language's code, for `lang` attributes (`qqx` when showing keys).
+    pub fn code(&self) -> &str {
+        if self.keys_only {
+            KEYS_CODE
+        } else {
+            &self.catalog.languages[self.language].code
+        }
+    }
+
+    /// `ltr` or `rtl`, for `dir` attributes.
+    pub fn dir(&self) -> &'static str {
+        language::direction(self.code())
+    }
+
+    /// The message `key` with `args`, as HTML.
+    pub fn render(&self, key: &str, args: &[Arg]) -> String {
+        if self.keys_only {
+            return keys_only(key, args);
+        }
+        for &index in &self.catalog.chains[self.language] {
+            let language = &self.catalog.languages[index];
+            if let Some(text) = language.sanitized().get(key) {
+                return render(text, args, language.plurals());
+            }
+        }
+        tracing::warn!(key, "message missing in every language");
+        let mut out = String::from("⧼");
+        escape_into(key, &mut out);
+        out.push('⧽');
+        out
+    }
+
+    /// A [`Text`] as HTML.
+    pub fn text(&self, text: &Text) -> String {
+        self.render(text.key, &text.args)
+    }
+
+    /// The message `key` as plain text, for an attribute or a header: rendered, then its
+    /// markup dropped and its entities kept (attributes are escaped by the template anyway).
+    pub fn plain(&self, key: &str, args: &[Arg]) -> String {
+        let html = self.render(key, args);
+        ammonia::Builder::empty().clean(&html).to_string()
+    }
+}
+
+/// `(key)` or `(key: a, b)`, as MediaWiki shows messages for `uselang=qqx`.
+fn keys_only(key: &str, args: &[Arg]) -> String {
+    let mut out = String::from("(");
+    escape_into(key, &mut out);
+    for (index, arg) in args.iter().enumerate() {
+        out.push_str(if index == 0 { ": " } else { ", " });
+        escape_into(&arg.plain(), &mut out);
+    }
+    out.push(')');
+    out
+}
+
+/// A message ready for a template: `{{ page.msg("key").arg(name) }}`. It writes HTML (its
+/// markup sanitized, its parameters escaped), so the template must not escape it again.
+#[derive(Debug, Clone)]
+pub struct Message<'a> {
+    messages: &'a Messages,
+    text: Text,
+}
+
+impl<'a> Message<'a> {
+    pub fn new(messages: &'a Messages, key: &'static str) -> Self {
+        Self {
+            messages,
+            text: Text::new(key),
+        }
+    }
+
+    pub fn arg(mut self, text: impl ToString) -> Self {
+        self.text = self.text.arg(text);
+        self
+    }
+
+    pub fn num<N: TryInto<i64>>(mut self, number: N) -> Self {
+        self.text = self.text.num(number);
+        self
+    }
+
+    pub fn user(mut self, name: impl ToString, gender: Gender) -> Self {
+        self.text = self.text.user(name, gender);
+        self
+    }
+
+    pub fn html(mut self, html: impl Into<String>) -> Self {
+        self.text = self.text.html(html);
+        self
+    }
+
+    /// A user whose gender the tool does not know (`{{GENDER:…}}` takes the neutral form).
+    pub fn person(self, name: impl ToString) -> Self {
+        self.user(name, Gender::Unknown)
+    }
+
+    /// As plain text (markup dropped), for an attribute.
+    pub fn plain(&self) -> String {
+        self.messages.plain(self.text.key, &self.text.args)
+    }
+}
+
+impl std::fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.messages.text(&self.text))
+    }
+}
+
+/// Already HTML: sanitized markup, escaped parameters.
+impl askama::filters::HtmlSafe for Message<'_> {}
+
+/// Keys in `en.json` that `qqq.json` does not document, and keys of other languages that
+/// `en.json` lacks, for a folder's tests.
+pub fn check_folder(dir: &Dir<'static>) -> Result<Vec<String>, CatalogError> {
+    let files = read_dir(dir)?;
+    let keys_of = |code: &str| -> HashSet<String> {
+        files
+            .iter()
+            .filter(|(file_code, _, _)| file_code == code)
+            .flat_map(|(_, _, messages)| messages.keys().cloned())
+            .collect()
+    };
+    let source = keys_of(SOURCE_CODE);
+    let documented = keys_of(DOCUMENTATION_CODE);
+    let mut problems: Vec<String> = source
+        .difference(&documented)
+        .map(|key| format!("{key}: not documented in qqq.json"))
+        .collect();
+    problems.extend(
+        documented
+            .difference(&source)
+            .map(|key| format!("{key}: documented in qqq.json but not in en.json")),
+    );
+    for (code, _, messages) in &files {
+        if code == SOURCE_CODE || code == DOCUMENTATION_CODE {
+            continue;
+        }
+        if language::autonym(code).is_none() {
+            problems.push(format!("{code}.json: the language has no name in `language`"));
+        }
+        problems.extend(
+            messages
+                .keys()
+                .filter(|key| !source.contains(*key))
+                .map(|key| format!("{key}: in {code}.json but not in en.json")),
+        );
+    }
+    problems.sort();
+    Ok(problems)
+}
+
+/// Every key of a folder's `en.json`.
+pub fn source_keys(dir: &Dir<'static>) -> Result<HashSet<String>, CatalogError> {
+    Ok(read_dir(dir)?
+        .into_iter()
+        .filter(|(code, _, _)| code == SOURCE_CODE)
+        .flat_map(|(_, _, messages)| messages.into_keys())
+        .collect())
+}
