@@ -161,8 +161,12 @@ impl Platform {
     /// secret key: every process with the same configuration derives the same key. In local
     /// development it derives from a random secret of this process, so only this process can
     /// open what it sealed.
+    ///
+    /// Tools' purposes are kept apart from the platform's own (`tool:` before them), so that no
+    /// purpose a tool names gives it the session cookie's key: a value it seals can never be
+    /// opened as a session.
     pub fn sealing_key(&self, purpose: &str) -> SealingKey {
-        SealingKey::derive(&self.key_material, purpose)
+        SealingKey::derive(&self.key_material, &format!("tool:{purpose}"))
     }
 
     pub fn tool(&self) -> ToolInfo {

@@ -19,8 +19,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 
-use crate::i18n::Text;
 use crate::error::{ErrorPage, Resubmission};
+use crate::i18n::Text;
 use crate::session::Session;
 
 /// Name of the hidden form field carrying the token.

@@ -23,8 +23,7 @@ pub use crate::message_syntax::{Arg, Gender};
 use crate::message_syntax::{escape_into, render};
 
 /// The platform's messages.
-pub static PLATFORM_MESSAGES: Dir<'static> =
-    include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
+pub static PLATFORM_MESSAGES: Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
 
 /// The file documenting every key for translators; not a language.
 pub const DOCUMENTATION_CODE: &str = "qqq";
@@ -195,7 +194,9 @@ impl Catalog {
 
 /// One `i18n/` folder: `(code, file name, messages)` per JSON file, `@metadata` left out.
 #[allow(clippy::type_complexity)]
-fn read_dir(dir: &Dir<'static>) -> Result<Vec<(String, String, HashMap<String, String>)>, CatalogError> {
+fn read_dir(
+    dir: &Dir<'static>,
+) -> Result<Vec<(String, String, HashMap<String, String>)>, CatalogError> {
     let mut files = Vec::new();
     for file in dir.files() {
         let path = file.path();
@@ -213,7 +214,8 @@ fn read_dir(dir: &Dir<'static>) -> Result<Vec<(String, String, HashMap<String, S
             reason,
         };
         let object: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_slice(file.contents()).map_err(|error| unreadable(error.to_string()))?;
+            serde_json::from_slice(file.contents())
+                .map_err(|error| unreadable(error.to_string()))?;
         let mut messages = HashMap::new();
         for (key, value) in object {
             if key == "@metadata" {
@@ -465,7 +467,9 @@ pub fn check_folder(dir: &Dir<'static>) -> Result<Vec<String>, CatalogError> {
             continue;
         }
         if language::autonym(code).is_none() {
-            problems.push(format!("{code}.json: the language has no name in `language`"));
+            problems.push(format!(
+                "{code}.json: the language has no name in `language`"
+            ));
         }
         problems.extend(
             messages

@@ -189,7 +189,10 @@ mod tests {
         assert_eq!(fallback_chain("pt-br"), ["pt-br", "pt", "en"]);
         assert_eq!(fallback_chain("de"), ["de", "en"]);
         assert_eq!(fallback_chain("en"), ["en"]);
-        assert_eq!(fallback_chain("zh-tw"), ["zh-tw", "zh-hant", "zh-hans", "en"]);
+        assert_eq!(
+            fallback_chain("zh-tw"),
+            ["zh-tw", "zh-hant", "zh-hans", "en"]
+        );
         assert_eq!(fallback_chain("uk"), ["uk", "ru", "en"]);
         assert_eq!(fallback_chain("lb"), ["lb", "de", "en"]);
         assert_eq!(fallback_chain("de-ch-x"), ["de-ch-x", "de-ch", "de", "en"]);

@@ -342,11 +342,15 @@ async fn granted(
     tokens: Tokens,
 ) -> Result<Response, ErrorPage> {
     let Some(handler) = &login.grant_handler else {
-        return Err(ErrorPage::bad_request(Text::new("platform-grant-unexpected")));
+        return Err(ErrorPage::bad_request(Text::new(
+            "platform-grant-unexpected",
+        )));
     };
     let logged_in: Option<StoredLogin> = session.get(LOGIN_KEY);
     let Some(logged_in) = logged_in else {
-        return Err(ErrorPage::bad_request(Text::new("platform-grant-logged-out")));
+        return Err(ErrorPage::bad_request(Text::new(
+            "platform-grant-logged-out",
+        )));
     };
     if logged_in.identity.sub != profile.sub {
         return Err(ErrorPage::bad_request(

@@ -256,7 +256,10 @@ mod tests {
             ),
             "<strong>&#60;script&#62;&#38;</strong> and <a href=\"/x\">x</a>, not $3"
         );
-        assert_eq!(render("costs $ 5 {not a call}", &[], &en), "costs $ 5 {not a call}");
+        assert_eq!(
+            render("costs $ 5 {not a call}", &[], &en),
+            "costs $ 5 {not a call}"
+        );
     }
 
     #[test]
@@ -330,11 +333,20 @@ mod tests {
         };
         assert_eq!(render(message, &[user(Gender::Male)], &en), "he edited");
         assert_eq!(render(message, &[user(Gender::Female)], &en), "she edited");
-        assert_eq!(render(message, &[user(Gender::Unknown)], &en), "they edited");
+        assert_eq!(
+            render(message, &[user(Gender::Unknown)], &en),
+            "they edited"
+        );
         // Not a user at all: neutral.
-        assert_eq!(render(message, &[Arg::Text("X".into())], &en), "they edited");
+        assert_eq!(
+            render(message, &[Arg::Text("X".into())], &en),
+            "they edited"
+        );
         // One form for all; two forms: the neutral is the first.
-        assert_eq!(render("{{GENDER:$1|sie}}", &[user(Gender::Male)], &en), "sie");
+        assert_eq!(
+            render("{{GENDER:$1|sie}}", &[user(Gender::Male)], &en),
+            "sie"
+        );
         assert_eq!(
             render("{{GENDER:$1|er|sie}}", &[user(Gender::Unknown)], &en),
             "er"
@@ -344,6 +356,9 @@ mod tests {
     #[test]
     fn a_call_without_its_end_is_left_as_text() {
         let en = rules("en");
-        assert_eq!(render("{{PLURAL:$1|a|b", &[Arg::Number(1)], &en), "{{PLURAL:1|a|b");
+        assert_eq!(
+            render("{{PLURAL:$1|a|b", &[Arg::Number(1)], &en),
+            "{{PLURAL:1|a|b"
+        );
     }
 }

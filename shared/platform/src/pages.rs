@@ -134,11 +134,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .get::<Arc<Site>>()
             .cloned()
             .ok_or_else(|| ErrorPage::internal("PageContext used outside the platform router"))?;
-        let messages = parts
-            .extensions
-            .get::<Messages>()
-            .cloned()
-            .ok_or_else(|| ErrorPage::internal("PageContext used outside the platform router"))?;
+        let messages =
+            parts.extensions.get::<Messages>().cloned().ok_or_else(|| {
+                ErrorPage::internal("PageContext used outside the platform router")
+            })?;
         let session = parts.extensions.get::<Session>().cloned();
         Ok(Self::new(
             site,

@@ -22,7 +22,10 @@ static FIXTURE_MESSAGES: include_dir::Dir<'static> =
 fn platform() -> Platform {
     let config = load_from::<NoSettings>(
         std::path::Path::new("/nonexistent"),
-        &[("TOOL_SECRET_KEY", "a-secret-key-that-is-long-enough-for-sessions")][..],
+        &[(
+            "TOOL_SECRET_KEY",
+            "a-secret-key-that-is-long-enough-for-sessions",
+        )][..],
     )
     .expect("config");
     Platform::new(TOOL, "Example Tool", &config)
@@ -85,7 +88,11 @@ async fn greet(client: &mut TestClient, query: &str, headers: &[(&str, &str)]) -
 #[tokio::test]
 async fn english_without_any_wish_and_the_layout_says_so() {
     let page = client().get("/does-not-exist").await;
-    assert!(page.body.contains("<html lang=\"en\" dir=\"ltr\">"), "{}", page.body);
+    assert!(
+        page.body.contains("<html lang=\"en\" dir=\"ltr\">"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Not found"));
     assert!(page.body.contains("Language: English"));
 }
@@ -94,7 +101,11 @@ async fn english_without_any_wish_and_the_layout_says_so() {
 async fn uselang_chooses_for_one_request() {
     let mut client = client();
     let page = client.get("/does-not-exist?uselang=de").await;
-    assert!(page.body.contains("<html lang=\"de\" dir=\"ltr\">"), "{}", page.body);
+    assert!(
+        page.body.contains("<html lang=\"de\" dir=\"ltr\">"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Nicht gefunden"), "{}", page.body);
     assert!(page.body.contains("Sprache: Deutsch"));
     let next = client.get("/does-not-exist").await;
@@ -113,7 +124,12 @@ async fn accept_language_is_followed_along_fallback_chains() {
         ("xx, yy;q=0.5", "en"),
         ("de;q=0, ru;q=0.5", "ru"),
     ] {
-        let body = greet(&mut client, "name=A&count=1", &[("accept-language", header)]).await;
+        let body = greet(
+            &mut client,
+            "name=A&count=1",
+            &[("accept-language", header)],
+        )
+        .await;
         assert!(
             body.contains(&format!("lang=\"{lang}\"")),
             "{header} → {lang}: {body}"
@@ -125,7 +141,10 @@ async fn accept_language_is_followed_along_fallback_chains() {
 async fn a_missing_translation_falls_back_to_english_and_a_missing_key_is_visible() {
     let mut client = client();
     let body = greet(&mut client, "uselang=de-at&name=A&count=2", &[]).await;
-    assert_eq!(between(&body, "greeting"), "Hallo, A! Du hast 2 Nachrichten.");
+    assert_eq!(
+        between(&body, "greeting"),
+        "Hallo, A! Du hast 2 Nachrichten."
+    );
     assert_eq!(between(&body, "english"), "Only in English");
     let catalog = platform().catalog().clone();
     let messages = platform::i18n::Messages::source(catalog);
@@ -146,7 +165,12 @@ async fn plural_forms_by_the_language_s_rules() {
         ("ar", 2),
         ("ar", 11),
     ] {
-        let body = greet(&mut client, &format!("uselang={lang}&name=A&count={count}"), &[]).await;
+        let body = greet(
+            &mut client,
+            &format!("uselang={lang}&name=A&count={count}"),
+            &[],
+        )
+        .await;
         seen.push(between(&body, "greeting").to_owned());
     }
     assert_eq!(
@@ -169,7 +193,12 @@ async fn gender_forms_follow_the_user() {
     let mut client = client();
     let mut seen = Vec::new();
     for gender in ["male", "female", "unknown"] {
-        let body = greet(&mut client, &format!("uselang=ru&name=A&gender={gender}"), &[]).await;
+        let body = greet(
+            &mut client,
+            &format!("uselang=ru&name=A&gender={gender}"),
+            &[],
+        )
+        .await;
         seen.push(between(&body, "edited").to_owned());
     }
     assert_eq!(
@@ -185,7 +214,12 @@ async fn gender_forms_follow_the_user() {
 #[tokio::test]
 async fn parameters_are_escaped_and_message_markup_is_cleaned_not_escaped() {
     let mut client = client();
-    let body = greet(&mut client, "name=%3Cscript%3Ealert(1)%3C/script%3E&count=2", &[]).await;
+    let body = greet(
+        &mut client,
+        "name=%3Cscript%3Ealert(1)%3C/script%3E&count=2",
+        &[],
+    )
+    .await;
     assert_eq!(
         between(&body, "greeting"),
         "Hello, &#60;script&#62;alert(1)&#60;/script&#62;! You have 2 messages."
@@ -194,7 +228,10 @@ async fn parameters_are_escaped_and_message_markup_is_cleaned_not_escaped() {
     assert!(markup.starts_with("A <strong>bold</strong> "), "{markup}");
     assert!(!markup.contains("<script"), "{markup}");
     assert!(!markup.contains("javascript:"), "{markup}");
-    assert!(!markup.contains("&lt;strong"), "not escaped twice: {markup}");
+    assert!(
+        !markup.contains("&lt;strong"),
+        "not escaped twice: {markup}"
+    );
 }
 
 #[tokio::test]
@@ -216,7 +253,10 @@ async fn the_language_menu_stores_a_choice_in_the_session_until_reset() {
     for name in ["Deutsch", "English", "العربية", "русский"] {
         assert!(menu.body.contains(name), "{name}: {}", menu.body);
     }
-    assert!(menu.body.contains("<span lang=\"ar\" dir=\"rtl\">العربية</span>"));
+    assert!(
+        menu.body
+            .contains("<span lang=\"ar\" dir=\"rtl\">العربية</span>")
+    );
     let token = menu.csrf_token().expect("the menu is a form");
 
     let chosen = client
@@ -232,19 +272,29 @@ async fn the_language_menu_stores_a_choice_in_the_session_until_reset() {
     assert_eq!(chosen.status, StatusCode::SEE_OTHER);
     assert_eq!(chosen.location(), Some("/does-not-exist"));
     let body = greet(&mut client, "name=A&count=5", &[("accept-language", "de")]).await;
-    assert!(body.contains("lang=\"ru\""), "the choice beats the browser: {body}");
+    assert!(
+        body.contains("lang=\"ru\""),
+        "the choice beats the browser: {body}"
+    );
     let body = greet(&mut client, "uselang=en&name=A&count=5", &[]).await;
     assert!(body.contains("lang=\"en\""), "uselang beats the choice");
 
     let reset = client
         .post_form(
             "/language",
-            &[("csrf_token", &token), ("language", ""), ("return_to", "//evil.example/")],
+            &[
+                ("csrf_token", &token),
+                ("language", ""),
+                ("return_to", "//evil.example/"),
+            ],
         )
         .await;
     assert_eq!(reset.location(), Some("/"), "never to another site");
     let body = greet(&mut client, "name=A&count=5", &[("accept-language", "de")]).await;
-    assert!(body.contains("lang=\"de\""), "the browser's language again: {body}");
+    assert!(
+        body.contains("lang=\"de\""),
+        "the browser's language again: {body}"
+    );
 }
 
 #[tokio::test]
@@ -256,7 +306,11 @@ async fn an_unknown_language_is_refused_and_nothing_changes() {
         .post_form("/language", &[("csrf_token", &token), ("language", "tlh")])
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert!(refused.body.contains("There is no translation into “tlh”"), "{}", refused.body);
+    assert!(
+        refused.body.contains("There is no translation into “tlh”"),
+        "{}",
+        refused.body
+    );
     let page = client.get("/does-not-exist").await;
     assert!(page.body.contains("lang=\"en\""));
 }
@@ -278,12 +332,16 @@ async fn right_to_left_languages_render_right_to_left_in_a_browser() {
         return;
     };
     let base = serve(platform().router(routes())).await;
-    browser.goto(&format!("{base}/does-not-exist?uselang=ar")).await;
+    browser
+        .goto(&format!("{base}/does-not-exist?uselang=ar"))
+        .await;
     let direction = browser
         .eval("return [document.documentElement.lang, document.dir, getComputedStyle(document.body).direction];")
         .await;
     assert_eq!(direction, serde_json::json!(["ar", "rtl", "rtl"]));
-    browser.goto(&format!("{base}/does-not-exist?uselang=de")).await;
+    browser
+        .goto(&format!("{base}/does-not-exist?uselang=de"))
+        .await;
     let direction = browser
         .eval("return getComputedStyle(document.body).direction;")
         .await;

@@ -55,7 +55,11 @@ fn tool_routes() -> Router {
         )
         .route(
             "/bad",
-            post(|| async { ErrorPage::bad_request(Text::new("platform-error-client").arg("The frobnicator must be positive.")) }),
+            post(|| async {
+                ErrorPage::bad_request(
+                    Text::new("platform-error-client").arg("The frobnicator must be positive."),
+                )
+            }),
         )
         .route("/panic", get(panics))
         .route(
@@ -632,4 +636,21 @@ async fn the_session_debug_output_shows_no_values() {
     assert!(!settings.contains(SECRET));
     let whole = format!("{platform:?}");
     assert!(!whole.contains(SECRET), "{whole}");
+}
+
+#[tokio::test]
+async fn no_key_a_tool_can_ask_for_opens_as_a_session() {
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &config(&[("TOOL_SECRET_KEY", SECRET)]),
+    );
+    // The purpose the session cookie's key is derived for.
+    let forged = platform
+        .sealing_key("session cookie")
+        .seal(r#"{"count":41}"#);
+    let mut client = TestClient::new(platform.router(tool_routes()));
+    client.set_cookie("session", &forged);
+    let response = client.get("/count").await;
+    assert_eq!(response.body, "1", "the sealed value was no session");
 }

@@ -52,7 +52,10 @@ fn read_all(path: &Path, into: &mut String) {
         {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             // Comments show how to call messages; only code uses them.
-            for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
+            for line in text
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+            {
                 into.push_str(line);
                 into.push('\n');
             }
