@@ -364,12 +364,22 @@ impl Messages {
         self.render(text.key, &text.args)
     }
 
-    /// The message `key` as plain text, for an attribute or a header: rendered, then its
-    /// markup dropped and its entities kept (attributes are escaped by the template anyway).
+    /// The message `key` as plain text, for `<title>`, an attribute or a header: rendered,
+    /// its markup dropped and its entities decoded (the template escapes the text again).
     pub fn plain(&self, key: &str, args: &[Arg]) -> String {
         let html = self.render(key, args);
-        ammonia::Builder::empty().clean(&html).to_string()
+        unescape(&ammonia::Builder::empty().clean(&html).to_string())
     }
+}
+
+/// Text as `ammonia` writes it (markup removed) back to plain text: it writes exactly these
+/// entities, `&amp;` last so that `&amp;lt;` stays `&lt;`.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
 }
 
 /// `(key)` or `(key: a, b)`, as MediaWiki shows messages for `uselang=qqx`.
@@ -378,10 +388,50 @@ fn keys_only(key: &str, args: &[Arg]) -> String {
     escape_into(key, &mut out);
     for (index, arg) in args.iter().enumerate() {
         out.push_str(if index == 0 { ": " } else { ", " });
-        escape_into(&arg.plain(), &mut out);
+        match arg {
+            // HTML the tool built (already escaped where it holds text): shown as it is.
+            Arg::Html(html) => out.push_str(html),
+            other => escape_into(&other.plain(), &mut out),
+        }
     }
     out.push(')');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_unescaped_once_for_the_template_to_escape() {
+        let messages = Messages::source(Arc::new(Catalog::platform()));
+        // "<a href=…>Source code</a> (AGPL…) · hosted on <a …>Toolforge</a>", with a parameter.
+        let plain = messages.plain("platform-footer", &[Arg::Text("x&y".into())]);
+        assert_eq!(
+            plain,
+            "Source code (AGPL-3.0-or-later) · hosted on Toolforge"
+        );
+        let plain = messages.plain("platform-language-unknown", &[Arg::Text("<b>&\"".into())]);
+        assert_eq!(
+            plain,
+            "There is no translation into “<b>&\"”. Nothing was changed."
+        );
+    }
+
+    #[test]
+    fn keys_only_shows_html_parameters_as_they_are() {
+        let messages = Messages::choose(&Arc::new(Catalog::platform()), ["qqx"]);
+        assert_eq!(
+            messages.render(
+                "platform-footer",
+                &[
+                    Arg::Html("<span dir=\"auto\">x</span>".into()),
+                    Arg::Text("<".into())
+                ]
+            ),
+            "(platform-footer: <span dir=\"auto\">x</span>, &#60;)"
+        );
+    }
 }
 
 /// A message ready for a template: `{{ page.msg("key").arg(name) }}`. It writes HTML (its

@@ -16,11 +16,16 @@ pub use settings::Settings;
 
 pub const TITLE: &str = "SpeedPatrolling";
 
+/// The tool's interface messages (`i18n/`, translated on translatewiki.net), compiled in.
+static MESSAGES: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
+
 /// The user rights the tool looks at on the patrolled wiki; only these are kept in the session.
 pub const RIGHTS: &[&str] = &["patrol", "rollback"];
 
 pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
-    Platform::new(tool_info!(), TITLE, config).with_login(RIGHTS, &[])
+    Platform::new(tool_info!(), TITLE, config)
+        .with_messages(&MESSAGES)?
+        .with_login(RIGHTS, &[])
 }
 
 /// The whole application: the tool's routes inside the platform's layers.

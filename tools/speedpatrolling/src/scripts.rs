@@ -37,6 +37,43 @@ pub const OFFERED: &[&str] = &[
     "Hangul",
 ];
 
+/// The interface message naming an offered script (`OFFERED`), for the settings page; the
+/// form's values stay the Unicode names.
+pub fn label_key(script: &str) -> Option<&'static str> {
+    match script {
+        "Latin" => Some("speedpatrolling-script-latin"),
+        "Cyrillic" => Some("speedpatrolling-script-cyrillic"),
+        "Greek" => Some("speedpatrolling-script-greek"),
+        "Armenian" => Some("speedpatrolling-script-armenian"),
+        "Georgian" => Some("speedpatrolling-script-georgian"),
+        "Hebrew" => Some("speedpatrolling-script-hebrew"),
+        "Arabic" => Some("speedpatrolling-script-arabic"),
+        "Syriac" => Some("speedpatrolling-script-syriac"),
+        "Thaana" => Some("speedpatrolling-script-thaana"),
+        "Devanagari" => Some("speedpatrolling-script-devanagari"),
+        "Bengali" => Some("speedpatrolling-script-bengali"),
+        "Gurmukhi" => Some("speedpatrolling-script-gurmukhi"),
+        "Gujarati" => Some("speedpatrolling-script-gujarati"),
+        "Oriya" => Some("speedpatrolling-script-oriya"),
+        "Tamil" => Some("speedpatrolling-script-tamil"),
+        "Telugu" => Some("speedpatrolling-script-telugu"),
+        "Kannada" => Some("speedpatrolling-script-kannada"),
+        "Malayalam" => Some("speedpatrolling-script-malayalam"),
+        "Sinhala" => Some("speedpatrolling-script-sinhala"),
+        "Thai" => Some("speedpatrolling-script-thai"),
+        "Lao" => Some("speedpatrolling-script-lao"),
+        "Tibetan" => Some("speedpatrolling-script-tibetan"),
+        "Myanmar" => Some("speedpatrolling-script-myanmar"),
+        "Khmer" => Some("speedpatrolling-script-khmer"),
+        "Ethiopic" => Some("speedpatrolling-script-ethiopic"),
+        "Han" => Some("speedpatrolling-script-han"),
+        "Hiragana" => Some("speedpatrolling-script-hiragana"),
+        "Katakana" => Some("speedpatrolling-script-katakana"),
+        "Hangul" => Some("speedpatrolling-script-hangul"),
+        _ => None,
+    }
+}
+
 /// The script every patroller is assumed to read (Wikidata's own interface language is English).
 pub const ALWAYS: &str = "Latin";
 
@@ -258,5 +295,17 @@ mod tests {
                 "{script} is not a script name of the sample"
             );
         }
+    }
+
+    #[test]
+    fn every_offered_script_has_a_label() {
+        for script in OFFERED {
+            let key = label_key(script).expect("a label");
+            assert_eq!(
+                key,
+                format!("speedpatrolling-script-{}", script.to_lowercase())
+            );
+        }
+        assert_eq!(label_key("Klingon"), None);
     }
 }

@@ -92,7 +92,8 @@ pub struct Revision {
     pub user: String,
 }
 
-pub async fn revision(wiki: &MediaWiki, revision: u64) -> Result<Revision, MediaWikiError> {
+/// `None` when the wiki has no such revision (or does not show it).
+pub async fn revision(wiki: &MediaWiki, revision: u64) -> Result<Option<Revision>, MediaWikiError> {
     let id = revision.to_string();
     let response: Value = wiki
         .get(&[
@@ -105,18 +106,15 @@ pub async fn revision(wiki: &MediaWiki, revision: u64) -> Result<Revision, Media
     let page = &response["query"]["pages"][0];
     let found = page["revisions"][0]["revid"].as_u64() == Some(revision);
     match (found, page["pageid"].as_u64(), page["title"].as_str()) {
-        (true, Some(page_id), Some(title)) => Ok(Revision {
+        (true, Some(page_id), Some(title)) => Ok(Some(Revision {
             page: page_id,
             title: title.to_owned(),
             user: page["revisions"][0]["user"]
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
-        }),
-        _ => Err(MediaWikiError::Api {
-            code: "nosuchrevid".to_owned(),
-            info: format!("There is no revision with ID {revision}."),
-        }),
+        })),
+        _ => Ok(None),
     }
 }
 

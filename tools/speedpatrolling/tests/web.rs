@@ -98,6 +98,36 @@ async fn start_page_explains_and_offers_login() {
 }
 
 #[tokio::test]
+async fn start_page_speaks_the_requested_language() {
+    let fake = FakeWiki::start().await;
+    let mut client = app(&fake).await;
+    let keys = client.get("/?uselang=qqx").await;
+    assert_eq!(keys.status, StatusCode::OK);
+    for key in [
+        "(speedpatrolling-intro: ",
+        "(speedpatrolling-keyboard: p, r, s)",
+        "(speedpatrolling-login-needed)",
+        "(speedpatrolling-login-and-start)",
+    ] {
+        assert!(keys.body.contains(key), "{key} missing in {}", keys.body);
+    }
+    assert!(!keys.body.contains("unpatrolled edits"), "{}", keys.body);
+
+    let german = client
+        .send(
+            axum::http::Method::GET,
+            "/",
+            None,
+            &[("accept-language", "de")],
+        )
+        .await;
+    assert_eq!(german.status, StatusCode::OK);
+    assert!(german.body.contains("lang=\"de\""), "{}", german.body);
+    // The tool has no German yet: its own messages fall back to English.
+    assert!(german.body.contains("unpatrolled edits"), "{}", german.body);
+}
+
+#[tokio::test]
 async fn next_edit_is_the_newest_unpatrolled_one() {
     let mut setup = logged_in_as(patroller(), three_edits()).await;
     let next = setup.client.get("/diff/").await;

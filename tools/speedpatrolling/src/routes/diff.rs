@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::User;
 use platform::mediawiki::MediaWiki;
-use platform::{ErrorPage, PageContext, Session};
+use platform::{ErrorPage, PageContext, Session, Text};
 
-use super::{load_state, readable_scripts, update_state, wiki_as, wiki_error};
+use super::{load_state, readable_scripts, update_state, wiki_as, wiki_error, wiki_text};
 use crate::scripts;
 use crate::settings::Settings;
 use crate::wiki::{self, Candidate};
@@ -102,6 +102,13 @@ pub(super) struct DiffPage {
     can_rollback: bool,
 }
 
+impl DiffPage {
+    /// An edit summary as HTML for a message parameter, its direction its own.
+    fn wiki_text(&self, text: &str) -> String {
+        wiki_text(text)
+    }
+}
+
 pub(super) async fn show(
     State(settings): State<Settings>,
     page: PageContext,
@@ -134,7 +141,7 @@ fn parse_revision(text: &str) -> Result<u64, ErrorPage> {
     text.parse::<u64>()
         .ok()
         .filter(|&id| id > 0)
-        .ok_or_else(|| ErrorPage::bad_request(format!("“{text}” is not a revision ID.")))
+        .ok_or_else(|| ErrorPage::bad_request(Text::new("speedpatrolling-bad-revision").arg(text)))
 }
 
 /// The revision named in the URL, looked up on the wiki as the user (page and author are never
@@ -146,7 +153,16 @@ async fn revision_as(
 ) -> Result<(MediaWiki, u64, wiki::Revision), ErrorPage> {
     let revision = parse_revision(revision)?;
     let wiki = wiki_as(user, settings).await?;
-    let info = wiki::revision(&wiki, revision).await.map_err(wiki_error)?;
+    let info = wiki::revision(&wiki, revision)
+        .await
+        .map_err(wiki_error)?
+        .ok_or_else(|| {
+            ErrorPage::new(
+                StatusCode::CONFLICT,
+                Text::new("speedpatrolling-wiki-refused"),
+                Text::new("speedpatrolling-no-such-revision").arg(revision),
+            )
+        })?;
     Ok((wiki, revision, info))
 }
 
@@ -174,8 +190,8 @@ pub(super) async fn rollback(
     {
         return Err(ErrorPage::new(
             StatusCode::FORBIDDEN,
-            "No rollback right",
-            "Your account does not have the rollback right on this wiki, so the edit was not rolled back.",
+            Text::new("speedpatrolling-no-rollback-right-title"),
+            Text::new("speedpatrolling-no-rollback-right"),
         ));
     }
     let (wiki, _, info) = revision_as(&settings, &user, &revision).await?;

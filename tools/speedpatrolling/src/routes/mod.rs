@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use platform::login::{MaybeUser, User};
 use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
-use platform::{ErrorPage, PageContext, Session, WikiRights};
+use platform::message_syntax::escape_into;
+use platform::{ErrorPage, PageContext, Session, Text, WikiRights};
 
 use crate::patrol_state::{PatrolState, SESSION_KEY};
 use crate::settings::Settings;
@@ -96,20 +97,34 @@ fn wiki_error(error: MediaWikiError) -> ErrorPage {
             } else {
                 StatusCode::CONFLICT
             };
-            ErrorPage::new(status, "The wiki refused", format!("{info} ({code})"))
+            ErrorPage::new(
+                status,
+                Text::new("speedpatrolling-wiki-refused"),
+                Text::new("speedpatrolling-wiki-error")
+                    .html(wiki_text(&info))
+                    .arg(code),
+            )
         }
         MediaWikiError::Maxlag { info, .. } | MediaWikiError::ReadOnly { info, .. } => {
-            ErrorPage::service_unavailable(format!(
-                "The wiki cannot take this right now: {info}. Please try again in a minute."
-            ))
+            ErrorPage::service_unavailable(
+                Text::new("speedpatrolling-wiki-busy").html(wiki_text(&info)),
+            )
         }
         other => {
             tracing::warn!(error = %other, "wiki request failed");
-            ErrorPage::bad_gateway(
-                "The wiki could not be reached or gave no usable answer. Please try again.",
-            )
+            ErrorPage::bad_gateway(Text::new("speedpatrolling-wiki-unreachable"))
         }
     }
+}
+
+/// Text the wiki supplied (a summary, an error message), escaped, as HTML for a message
+/// parameter: in an element of its own whose direction is found from the text, since the tool
+/// does not know the wiki's language.
+fn wiki_text(text: &str) -> String {
+    let mut html = String::from("<span dir=\"auto\">");
+    escape_into(text, &mut html);
+    html.push_str("</span>");
+    html
 }
 
 fn is_permission_error(code: &str) -> bool {

@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::User;
-use platform::{ErrorPage, PageContext, Session};
+use platform::{ErrorPage, PageContext, Session, Text};
 
 use super::{load_state, readable_scripts, update_state, wiki_as};
-use crate::scripts::OFFERED;
+use crate::scripts::{self, OFFERED};
 use crate::settings::Settings;
 
 #[derive(Template, WebTemplate)]
@@ -19,12 +19,17 @@ pub(super) struct SettingsPage {
     offered: &'static [&'static str],
     selected: Vec<String>,
     guessed: bool,
-    error: Option<String>,
+    error: Option<Text>,
 }
 
 impl SettingsPage {
     fn is_selected(&self, script: &str) -> bool {
         self.selected.iter().any(|s| s == script)
+    }
+
+    /// The message naming an offered script.
+    fn label_key(&self, script: &str) -> Option<&'static str> {
+        scripts::label_key(script)
     }
 }
 
@@ -64,16 +69,19 @@ pub(super) async fn save(
         .filter(|s| !OFFERED.contains(&s.as_str()))
         .collect();
     let error = if !unknown.is_empty() {
-        Some(format!(
-            "Unknown script: {}.",
-            unknown
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
+        Some(
+            Text::new("speedpatrolling-unknown-script")
+                .arg(
+                    unknown
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+                .num(unknown.len()),
+        )
     } else if chosen.is_empty() {
-        Some("Choose at least one script you can read.".to_owned())
+        Some(Text::new("speedpatrolling-no-script"))
     } else {
         None
     };
