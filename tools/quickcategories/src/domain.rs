@@ -61,6 +61,53 @@ impl WikiDomain {
     }
 }
 
+/// Subdomains of Wikimedia's wikis that are not the code of their content language (MediaWiki's
+/// `$wgLanguageCode` of those wikis).
+const SUBDOMAIN_LANGUAGES: &[(&str, &str)] = &[
+    ("als", "gsw"),
+    ("bat-smg", "sgs"),
+    ("be-x-old", "be-tarask"),
+    ("cbk-zam", "cbk"),
+    ("fiu-vro", "vro"),
+    ("map-bms", "jv-x-bms"),
+    ("no", "nb"),
+    ("roa-rup", "rup"),
+    ("roa-tara", "nap-x-tara"),
+    ("simple", "en"),
+    ("zh-classical", "lzh"),
+    ("zh-min-nan", "nan"),
+    ("zh-yue", "yue"),
+];
+
+/// The language of the pages of the wiki at `domain`, for `lang` attributes around its titles
+/// and categories: the subdomain (`de.wikipedia.org` → `de`), except where MediaWiki gives the
+/// wiki another code (`simple` → `en`), and English for the multilingual wikis (Commons,
+/// Wikidata, Meta-Wiki, Wikispecies, MediaWiki.org…), whose content language is English.
+pub fn content_language(domain: &str) -> String {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    let multilingual = [
+        "wikimedia.org",
+        "wikidata.org",
+        "mediawiki.org",
+        "wikifunctions.org",
+    ]
+    .iter()
+    .any(|site| domain == *site || domain.ends_with(&format!(".{site}")));
+    let label = domain.split('.').next().unwrap_or_default();
+    let looks_like_a_code = !label.is_empty()
+        && label.len() <= 20
+        && label.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        && !matches!(label, "www" | "m" | "test" | "test2");
+    if multilingual || !looks_like_a_code || domain.split('.').count() < 3 {
+        return "en".to_owned();
+    }
+    SUBDOMAIN_LANGUAGES
+        .iter()
+        .find(|(subdomain, _)| *subdomain == label)
+        .map_or(label, |(_, code)| code)
+        .to_owned()
+}
+
 impl fmt::Display for WikiDomain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -84,6 +131,26 @@ mod tests {
                 WikiDomain::parse(domain).map(|d| d.0),
                 Ok(domain.to_ascii_lowercase())
             );
+        }
+    }
+
+    #[test]
+    fn the_content_language_follows_the_subdomain() {
+        for (domain, language) in [
+            ("en.wikipedia.org", "en"),
+            ("de.wikivoyage.org", "de"),
+            ("be-tarask.wikipedia.org", "be-tarask"),
+            ("simple.wikipedia.org", "en"),
+            ("zh-yue.wikipedia.org", "yue"),
+            ("ar.m.wikipedia.org", "ar"),
+            ("commons.wikimedia.org", "en"),
+            ("meta.wikimedia.org", "en"),
+            ("species.wikimedia.org", "en"),
+            ("www.wikidata.org", "en"),
+            ("www.mediawiki.org", "en"),
+            ("test.wikipedia.org", "en"),
+        ] {
+            assert_eq!(content_language(domain), language, "{domain}");
         }
     }
 

@@ -84,6 +84,11 @@ fn is_minor(actions: &[Action]) -> bool {
     })
 }
 
+/// The English text stored (`Outcome::Failed`, code `contentmodel`) for a page that is not
+/// wikitext, before and after its content model; the batch page finds the model in it again to
+/// say the same in the reader's language.
+pub const NOT_WIKITEXT: (&str, &str) = ("the page's content model is ", ", not wikitext");
+
 /// Link to the batch in edit summaries (the `toolforge:` interwiki exists on Wikimedia wikis).
 fn batch_link(batch: BatchId) -> String {
     format!("[[toolforge:quickcategories/batch/{batch}/|QuickCategories batch #{batch}]]")
@@ -116,7 +121,7 @@ async fn try_run(
         Read::NotWikitext(model) => {
             return Ok(Outcome::Failed {
                 code: "contentmodel".to_owned(),
-                info: format!("the page's content model is {model}, not wikitext"),
+                info: format!("{}{model}{}", NOT_WIKITEXT.0, NOT_WIKITEXT.1),
             });
         }
     };

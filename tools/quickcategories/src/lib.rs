@@ -5,6 +5,7 @@ pub mod command;
 pub mod domain;
 pub mod execute;
 pub mod processes;
+pub mod reason;
 mod routes;
 pub mod runner;
 mod settings;
@@ -26,13 +27,18 @@ use store::{MariaDbStore, MemoryStore, Store};
 
 pub const TITLE: &str = "QuickCategories";
 
+/// The interface messages (`i18n/`, translated on translatewiki.net).
+static MESSAGES: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
+
 pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
     // No rights are checked by the tool itself (the wiki refuses what a user may not do); the
     // groups decide who may start (autoconfirmed) and stop (sysop) background runs.
-    Platform::new(tool_info!(), TITLE, config).with_login(
-        &[],
-        &[routes::background::AUTOCONFIRMED, routes::background::SYSOP],
-    )
+    Platform::new(tool_info!(), TITLE, config)
+        .with_messages(&MESSAGES)?
+        .with_login(
+            &[],
+            &[routes::background::AUTOCONFIRMED, routes::background::SYSOP],
+        )
 }
 
 /// The store the configuration asks for: MariaDB if a database is configured, else memory.

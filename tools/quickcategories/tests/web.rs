@@ -942,3 +942,88 @@ async fn every_page_links_to_the_source_code() {
         );
     }
 }
+
+#[tokio::test]
+async fn uselang_qqx_shows_message_keys_and_the_browser_language_is_followed() {
+    let mut setup = setup().await;
+    setup.wiki.set("Alpha", "Text.");
+    setup
+        .create("Alpha|+Category:New\nBeta|+Category:New")
+        .await;
+    setup.run_slice("/batch/1/").await;
+
+    let keys = setup.client.get("/batch/1/?uselang=qqx").await;
+    assert_eq!(keys.status, StatusCode::OK, "{}", keys.body);
+    assert!(keys.body.contains("<html lang=\"qqx\""), "{}", keys.body);
+    for key in [
+        "(quickcategories-batch-heading-titled: 1, Test batch)",
+        "(quickcategories-batch-info: https://en.wikipedia.org/, en.wikipedia.org, Creator, ",
+        "(quickcategories-batch-summary: 2, 1, 1, 0, 0)",
+        "(quickcategories-status-edited)</a>",
+        "(quickcategories-status-page-missing)",
+        "(quickcategories-column-command)",
+        "(quickcategories-export-commands)",
+    ] {
+        assert!(keys.body.contains(key), "{key} missing in {}", keys.body);
+    }
+    assert!(!keys.body.contains("2 commands"), "{}", keys.body);
+    // What the user and the wiki wrote stays as it is, marked with the wiki's language.
+    assert!(
+        keys.body.contains(
+            "<code lang=\"en\" dir=\"auto\">Alpha#resolve_redirects=yes&#38;create_missing_page=no|+Category:New</code>"
+        ),
+        "{}",
+        keys.body
+    );
+
+    let german = setup
+        .client
+        .send(
+            axum::http::Method::GET,
+            "/batch/1/",
+            None,
+            &[("accept-language", "de")],
+        )
+        .await;
+    assert_eq!(german.status, StatusCode::OK);
+    assert!(german.body.contains("<html lang=\"de\""), "{}", german.body);
+    // The tool has no German yet: its own messages fall back to English.
+    assert!(
+        german.body.contains("2 commands: 1 done, 1 failed"),
+        "{}",
+        german.body
+    );
+}
+
+#[tokio::test]
+async fn form_errors_follow_the_interface_language() {
+    let mut setup = setup().await;
+    let token = setup.token().await;
+    let response = setup
+        .client
+        .post_form(
+            "/?uselang=qqx",
+            &[
+                ("csrf_token", &token),
+                ("domain", ""),
+                ("commands", "Good|+Category:A\nNo actions"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        response.body
+    );
+    for key in [
+        "(quickcategories-error-domain-empty)",
+        "(quickcategories-error-line: 2, (quickcategories-line-no-actions), ",
+    ] {
+        assert!(
+            response.body.contains(key),
+            "{key} missing in {}",
+            response.body
+        );
+    }
+}

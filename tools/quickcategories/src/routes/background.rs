@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::{Grant, Grants, Identity, User};
 use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
-use platform::{ErrorPage, WikiRights};
+use platform::{ErrorPage, Gender, Text, WikiRights};
 use secrecy::ExposeSecret;
 
-use super::{AppState, parse_batch_id, store_error};
+use super::{AppState, back_to_batch, not_your_batch, parse_batch_id, store_error};
 use crate::store::{Batch, BatchStore, Creator, SealedCredentials};
 
 /// The group MediaWiki gives accounts that are a few days old and have made a few edits.
@@ -19,12 +19,19 @@ pub const AUTOCONFIRMED: &str = "autoconfirmed";
 pub const SYSOP: &str = "sysop";
 const PURPOSE_PREFIX: &str = "background:";
 
-fn forbidden(title: &str, message: impl Into<String>) -> ErrorPage {
+fn forbidden(title: Text, message: Text) -> ErrorPage {
     ErrorPage::new(StatusCode::FORBIDDEN, title, message)
 }
 
-fn conflict(title: &str, message: impl Into<String>) -> ErrorPage {
+fn conflict(title: Text, message: Text) -> ErrorPage {
     ErrorPage::new(StatusCode::CONFLICT, title, message)
+}
+
+fn already_running() -> ErrorPage {
+    conflict(
+        Text::new("quickcategories-error-already-running-title"),
+        Text::new("quickcategories-error-already-running"),
+    )
 }
 
 /// Why `identity`, with `rights` on the batch's wiki, may not start `batch` in the background
@@ -37,47 +44,32 @@ fn refusal(
 ) -> Option<ErrorPage> {
     let back = format!("/batch/{}/", batch.id);
     let refusal = if batch.creator.sub != identity.sub {
-        forbidden(
-            "Not your batch",
-            format!(
-                "Only {} (who created this batch) can run it.",
-                batch.creator.name
-            ),
-        )
+        not_your_batch(batch)
     } else if !rights.in_group(AUTOCONFIRMED) {
         forbidden(
-            "Autoconfirmed users only",
-            format!(
-                "Only users who are autoconfirmed on {} can run its batches in the background. You can still run this batch step by step from its page.",
-                batch.domain
-            ),
+            Text::new("quickcategories-error-autoconfirmed-title"),
+            Text::new("quickcategories-error-autoconfirmed").arg(&batch.domain),
         )
     } else if rights.blocked {
         forbidden(
-            "Blocked",
-            format!(
-                "You are blocked on {}, so the batch cannot run in the background.",
-                batch.domain
-            ),
+            Text::new("quickcategories-error-blocked-title"),
+            Text::new("quickcategories-error-blocked")
+                .user(&identity.username, Gender::Unknown)
+                .arg(&batch.domain),
         )
     } else if state.sealing.is_none() {
-        ErrorPage::service_unavailable(
-            "Background runs are not available on this installation: it has no secret key (TOOL_SECRET_KEY) to protect the stored authorizations with.",
-        )
+        ErrorPage::service_unavailable(Text::new("quickcategories-error-no-secret-key"))
     } else if batch.active_run().is_some() {
-        conflict(
-            "Already running",
-            "This batch is already running in the background.",
-        )
+        already_running()
     } else if batch.progress().planned == 0 {
         conflict(
-            "Nothing to run",
-            "Every command of this batch has run already.",
+            Text::new("quickcategories-error-nothing-to-run-title"),
+            Text::new("quickcategories-error-nothing-to-run"),
         )
     } else {
         return None;
     };
-    Some(refusal.with_link(back, "Back to the batch"))
+    Some(refusal.with_link(back, back_to_batch()))
 }
 
 /// `POST /batch/{id}/start_background`: checks, then asks the wiki for the authorization.
@@ -112,7 +104,7 @@ async fn store_grant(state: &AppState, grant: Grant) -> Result<Response, ErrorPa
     let id = grant
         .purpose
         .strip_prefix(PURPOSE_PREFIX)
-        .ok_or_else(|| ErrorPage::bad_request("This authorization was not asked for here."))
+        .ok_or_else(|| ErrorPage::bad_request(Text::new("quickcategories-error-grant-not-asked")))
         .and_then(parse_batch_id)?;
     state.refuse_if_read_only()?;
     let batch = state.load_batch(id).await?;
@@ -135,9 +127,9 @@ async fn store_grant(state: &AppState, grant: Grant) -> Result<Response, ErrorPa
         return Err(refusal);
     }
     let (Some(sealing), Some(refresh_token)) = (&state.sealing, &grant.refresh_token) else {
-        return Err(ErrorPage::bad_gateway(
-            "The wiki gave no refresh token, so the batch cannot run in the background.",
-        ));
+        return Err(ErrorPage::bad_gateway(Text::new(
+            "quickcategories-error-no-refresh-token",
+        )));
     };
     let credentials = SealedCredentials {
         access_token: sealing.seal(grant.access_token.expose_secret()),
@@ -154,20 +146,18 @@ async fn store_grant(state: &AppState, grant: Grant) -> Result<Response, ErrorPa
         .await
         .map_err(store_error)?;
     if started.is_none() {
-        return Err(conflict(
-            "Already running",
-            "This batch is already running in the background.",
-        )
-        .with_link(format!("/batch/{id}/"), "Back to the batch"));
+        return Err(already_running().with_link(format!("/batch/{id}/"), back_to_batch()));
     }
     tracing::info!(batch = id, user = %starter.name, "background run started");
     Ok(Redirect::to(&format!("/batch/{id}/")).into_response())
 }
 
 fn unreachable_wiki(domain: &str, error: &MediaWikiError) -> ErrorPage {
-    ErrorPage::bad_gateway(format!(
-        "{domain} could not say what your account may do there: {error}. Nothing was changed; please try again."
-    ))
+    ErrorPage::bad_gateway(
+        Text::new("quickcategories-error-rights-unknown")
+            .arg(domain)
+            .arg(error),
+    )
 }
 
 /// `POST /batch/{id}/stop_background`: the creator, or an administrator of the batch's wiki.
@@ -180,10 +170,10 @@ pub(super) async fn stop(
     let batch = state.load_batch(id).await?;
     let Some(run) = batch.active_run() else {
         return Err(conflict(
-            "Not running",
-            "This batch is not running in the background (it may have finished or been stopped already).",
+            Text::new("quickcategories-error-not-running-title"),
+            Text::new("quickcategories-error-not-running"),
         )
-        .with_link(format!("/batch/{id}/"), "Back to the batch"));
+        .with_link(format!("/batch/{id}/"), back_to_batch()));
     };
     // An administrator of the batch's wiki, asked there: a sysop of the login wiki is not one.
     let allowed = batch.creator.sub == user.identity.sub
@@ -193,12 +183,10 @@ pub(super) async fn stop(
             .map_err(|error| unreachable_wiki(&batch.domain, &error))?
             .in_group(SYSOP);
     if !allowed {
-        return Err(forbidden(
-            "Not allowed",
-            format!(
-                "Only {} (who created this batch) or an administrator of {} can stop it.",
-                batch.creator.name, batch.domain
-            ),
+        return Err(ErrorPage::forbidden(
+            Text::new("quickcategories-error-stop-not-allowed")
+                .user(&batch.creator.name, Gender::Unknown)
+                .arg(&batch.domain),
         ));
     }
     let name = &user.identity.username;

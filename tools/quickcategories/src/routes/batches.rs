@@ -7,11 +7,15 @@ use axum::http::StatusCode;
 use axum::response::Redirect;
 use platform::login::{MaybeUser, User};
 use platform::mediawiki::{ClientOptions, MediaWiki};
-use platform::{ErrorPage, PageContext};
+use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 
-use super::{AppState, format_time, parse_batch_id, store_error};
+use super::{
+    AppState, back_to_batch, foreign_html, format_time, not_your_batch, parse_batch_id, store_error,
+};
+use crate::domain::content_language;
 use crate::execute;
+use crate::reason::RunReason;
 use crate::store::{
     BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome,
     Progress, Store, StoreError, StoredCommand, now,
@@ -48,9 +52,7 @@ fn parse_paging(paging: &Paging) -> Result<(u64, u64), ErrorPage> {
     let offset = match paging.offset.as_deref() {
         None | Some("") => 0,
         Some(text) => text.parse::<u64>().map_err(|_| {
-            ErrorPage::bad_request(format!(
-                "offset must be a whole number of 0 or more, not “{text}”."
-            ))
+            ErrorPage::bad_request(Text::new("quickcategories-error-offset").arg(text))
         })?,
     };
     let limit = match paging.limit.as_deref() {
@@ -60,9 +62,11 @@ fn parse_paging(paging: &Paging) -> Result<(u64, u64), ErrorPage> {
             .ok()
             .filter(|limit| (1..=MAX_LIMIT).contains(limit))
             .ok_or_else(|| {
-                ErrorPage::bad_request(format!(
-                    "limit must be from 1 to {MAX_LIMIT}, not “{text}”."
-                ))
+                ErrorPage::bad_request(
+                    Text::new("quickcategories-error-limit")
+                        .num(MAX_LIMIT)
+                        .arg(text),
+                )
             })?,
     };
     Ok((offset, limit))
@@ -101,57 +105,126 @@ pub(super) async fn list(
 pub(super) struct CommandRow {
     number: usize,
     text: String,
-    status: &'static str,
+    status: Text,
     /// CSS class: planned, pending, success, failure.
     class: &'static str,
-    detail: String,
+    detail: Option<Detail>,
     revision_url: Option<String>,
+}
+
+/// More about a command's outcome, after its status.
+pub(super) enum Detail {
+    /// In the tool's words.
+    Text(Text),
+    /// The wiki's own message, as it is; with the error code for a failure the tool has no
+    /// status of its own for.
+    Wiki { info: String, code: Option<String> },
 }
 
 fn describe(
     domain: &str,
     status: &CommandStatus,
-) -> (&'static str, &'static str, String, Option<String>) {
+) -> (Text, &'static str, Option<Detail>, Option<String>) {
     let diff = |revision: &u64| Some(format!("https://{domain}/w/index.php?diff={revision}"));
+    let revision_detail = |revision: &u64| {
+        Some(Detail::Text(
+            Text::new("quickcategories-status-revision").arg(revision),
+        ))
+    };
+    let wiki = |info: &String| {
+        Some(Detail::Wiki {
+            info: info.clone(),
+            code: None,
+        })
+    };
     match status {
-        CommandStatus::Planned => ("planned", "planned", String::new(), None),
-        CommandStatus::Pending => ("running", "pending", String::new(), None),
+        CommandStatus::Planned => (
+            Text::new("quickcategories-status-planned"),
+            "planned",
+            None,
+            None,
+        ),
+        CommandStatus::Pending => (
+            Text::new("quickcategories-status-running"),
+            "pending",
+            None,
+            None,
+        ),
         CommandStatus::Done(outcome) => {
             let class = if outcome.is_success() {
                 "success"
             } else {
                 "failure"
             };
-            match outcome {
+            let (status, detail, url) = match outcome {
                 Outcome::Edited { revision } => (
-                    "edited",
-                    class,
-                    format!("revision {revision}"),
+                    Text::new("quickcategories-status-edited"),
+                    revision_detail(revision),
                     diff(revision),
                 ),
                 Outcome::Created { revision } => (
-                    "page created",
-                    class,
-                    format!("revision {revision}"),
+                    Text::new("quickcategories-status-created"),
+                    revision_detail(revision),
                     diff(revision),
                 ),
-                Outcome::NoChange => ("no change needed", class, String::new(), None),
-                Outcome::PageMissing => ("page does not exist", class, String::new(), None),
-                Outcome::InvalidTitle => ("invalid title", class, String::new(), None),
-                Outcome::Protected { info } => ("page protected", class, info.clone(), None),
-                Outcome::EditConflict => (
-                    "edit conflict",
-                    class,
-                    "the page changed while it was edited".to_owned(),
+                Outcome::NoChange => (Text::new("quickcategories-status-no-change"), None, None),
+                Outcome::PageMissing => {
+                    (Text::new("quickcategories-status-page-missing"), None, None)
+                }
+                Outcome::InvalidTitle => (
+                    Text::new("quickcategories-status-invalid-title"),
+                    None,
                     None,
                 ),
-                Outcome::Maxlag { info } => ("wiki lagged (maxlag)", class, info.clone(), None),
-                Outcome::ReadOnly { info } => ("wiki read-only", class, info.clone(), None),
-                Outcome::Blocked { info } => ("you are blocked", class, info.clone(), None),
-                Outcome::Failed { code, info } => {
-                    ("error", class, format!("{info} ({code})"), None)
+                Outcome::Protected { info } => (
+                    Text::new("quickcategories-status-protected"),
+                    wiki(info),
+                    None,
+                ),
+                Outcome::EditConflict => (
+                    Text::new("quickcategories-status-edit-conflict"),
+                    Some(Detail::Text(Text::new(
+                        "quickcategories-status-edit-conflict-detail",
+                    ))),
+                    None,
+                ),
+                Outcome::Maxlag { info } => {
+                    (Text::new("quickcategories-status-maxlag"), wiki(info), None)
                 }
-            }
+                Outcome::ReadOnly { info } => (
+                    Text::new("quickcategories-status-read-only"),
+                    wiki(info),
+                    None,
+                ),
+                Outcome::Blocked { info } => (
+                    Text::new("quickcategories-status-blocked"),
+                    wiki(info),
+                    None,
+                ),
+                Outcome::Failed { code, info } => {
+                    let content_model = (code == "contentmodel")
+                        .then(|| {
+                            info.strip_prefix(execute::NOT_WIKITEXT.0)?
+                                .strip_suffix(execute::NOT_WIKITEXT.1)
+                        })
+                        .flatten();
+                    let detail = match content_model {
+                        Some(model) => Detail::Text(
+                            Text::new("quickcategories-status-content-model").arg(model),
+                        ),
+                        None => Detail::Wiki {
+                            info: info.clone(),
+                            code: Some(code.clone()),
+                        },
+                    };
+                    (
+                        Text::new("quickcategories-status-error"),
+                        Some(detail),
+                        None,
+                    )
+                }
+            };
+            (status, class, detail, url)
         }
     }
 }
@@ -160,27 +233,35 @@ fn describe(
 pub(super) struct ActiveRun {
     started_by: String,
     started: String,
-    /// Why and until when the batch waits, if it does.
-    waiting: Option<String>,
+    /// Until when and why the batch waits, if it does.
+    waiting: Option<(String, RunReason)>,
 }
 
 /// One line of the background history.
 pub(super) struct RunRow {
     started_by: String,
     started: String,
-    /// How it ended; empty while it runs.
-    ended: String,
+    end: RunEnd,
+}
+
+/// How a run of the history ended.
+pub(super) enum RunEnd {
+    Running,
+    /// Stopped by someone, at a time.
+    StoppedBy(String, String),
+    /// Ended by the runner, at a time, for a reason.
+    Ended(String, RunReason),
 }
 
 fn run_row(run: &BackgroundRun) -> RunRow {
     RunRow {
         started_by: run.started_by.clone(),
         started: format_time(run.started_at),
-        ended: match &run.stopped {
-            None => String::new(),
+        end: match &run.stopped {
+            None => RunEnd::Running,
             Some(stop) => match &stop.by {
-                Some(by) => format!("stopped by {by} on {}", format_time(stop.at)),
-                None => format!("ended on {}: {}", format_time(stop.at), stop.reason),
+                Some(by) => RunEnd::StoppedBy(by.clone(), format_time(stop.at)),
+                None => RunEnd::Ended(format_time(stop.at), RunReason::parse(&stop.reason)),
             },
         },
     }
@@ -195,6 +276,8 @@ pub(super) struct BatchPage {
     page: PageContext,
     id: u64,
     domain: String,
+    /// The language of the wiki's pages, for its titles and categories.
+    content_lang: String,
     title: String,
     creator: String,
     created: String,
@@ -206,10 +289,43 @@ pub(super) struct BatchPage {
     active_run: Option<ActiveRun>,
     history: Vec<RunRow>,
     /// Why the last run ended, when the runner ended it early (blocked, authorization revoked).
-    stopped_early: Option<String>,
+    stopped_early: Option<RunReason>,
     can_start: bool,
     logged_in: bool,
     refresh_seconds: u32,
+}
+
+impl BatchPage {
+    /// The main page of the batch's wiki.
+    fn wiki_url(&self) -> String {
+        format!("https://{}/", self.domain)
+    }
+
+    /// A command's detail as HTML in this page's language.
+    fn detail(&self, detail: &Detail) -> String {
+        let messages = &self.page.messages;
+        match detail {
+            Detail::Text(text) => messages.text(text),
+            Detail::Wiki { info, code: None } => foreign_html(info, None),
+            Detail::Wiki {
+                info,
+                code: Some(code),
+            } => messages.text(
+                &Text::new("quickcategories-status-error-detail")
+                    .html(foreign_html(info, None))
+                    .arg(code),
+            ),
+        }
+    }
+
+    /// Why a run waits or ended, as HTML in this page's language; the wiki's words and a text
+    /// the tool does not know as they are.
+    fn reason(&self, reason: &RunReason) -> String {
+        match reason.text(|detail| foreign_html(detail, None)) {
+            Some(text) => self.page.messages.text(&text),
+            None => foreign_html(&reason.stored(), None),
+        }
+    }
 }
 
 pub(super) async fn show(
@@ -248,10 +364,9 @@ pub(super) async fn show(
             .as_ref()
             .filter(|suspension| suspension.until > now())
             .map(|suspension| {
-                format!(
-                    "waiting until {}: {}",
+                (
                     format_time(suspension.until),
-                    suspension.reason
+                    RunReason::parse(&suspension.reason),
                 )
             }),
     });
@@ -260,12 +375,13 @@ pub(super) async fn show(
         .last()
         .and_then(|run| run.stopped.as_ref())
         .filter(|stop| stop.by.is_none() && stop.reason != FINISHED)
-        .map(|stop| stop.reason.clone());
+        .map(|stop| RunReason::parse(&stop.reason));
     let writable = state.settings.read_only().is_none();
     let idle = active_run.is_none() && progress.planned > 0 && writable;
     Ok(BatchPage {
         page,
         id,
+        content_lang: content_language(&batch.domain),
         domain: batch.domain,
         title: batch.title,
         creator: batch.creator.name,
@@ -294,22 +410,15 @@ pub(super) async fn run_slice(
     state.refuse_if_read_only()?;
     let batch = state.load_batch(id).await?;
     if batch.creator.sub != user.identity.sub {
-        return Err(ErrorPage::new(
-            StatusCode::FORBIDDEN,
-            "Not your batch",
-            format!(
-                "Only {} (who created this batch) can run it.",
-                batch.creator.name
-            ),
-        ));
+        return Err(not_your_batch(&batch));
     }
     if batch.active_run().is_some() {
         return Err(ErrorPage::new(
             StatusCode::CONFLICT,
-            "Running in the background",
-            "This batch is running in the background; stop that first to run it step by step.",
+            Text::new("quickcategories-error-running-title"),
+            Text::new("quickcategories-error-running"),
         )
-        .with_link(format!("/batch/{id}/"), "Back to the batch"));
+        .with_link(format!("/batch/{id}/"), back_to_batch()));
     }
     let options = ClientOptions {
         // Bots and batch tools are asked to back off when replicas lag.
@@ -320,17 +429,22 @@ pub(super) async fn run_slice(
         .mediawiki(&state.settings.api_url(&batch.domain), options)
         .await
         .map_err(|error| {
-            ErrorPage::bad_gateway(format!("{} could not be reached: {error}", batch.domain))
+            ErrorPage::bad_gateway(
+                Text::new("quickcategories-error-unreachable-because")
+                    .arg(&batch.domain)
+                    .arg(error),
+            )
         })?;
     let namespace = state
         .siteinfo
         .category_namespace(&batch.domain, &wiki)
         .await
         .map_err(|error| {
-            ErrorPage::bad_gateway(format!(
-                "{} could not be asked about its namespaces: {error}",
-                batch.domain
-            ))
+            ErrorPage::bad_gateway(
+                Text::new("quickcategories-error-namespaces")
+                    .arg(&batch.domain)
+                    .arg(error),
+            )
         })?;
     let commands = state
         .store
@@ -350,10 +464,8 @@ pub(super) async fn run_slice(
     ));
     match slice.await {
         Ok(Ok(())) => Ok(Redirect::to(&format!("/batch/{id}/"))),
-        Ok(Err(SliceStop::Wait(reason))) => Err(ErrorPage::service_unavailable(format!(
-            "{reason}. The commands not run yet are still planned; please try again in a few minutes."
-        ))
-        .with_link(format!("/batch/{id}/"), "Back to the batch")),
+        Ok(Err(SliceStop::Wait(message))) => Err(ErrorPage::service_unavailable(message)
+            .with_link(format!("/batch/{id}/"), back_to_batch())),
         Ok(Err(SliceStop::Store(error))) => Err(store_error(error)),
         // A panic: what the task did not store stays pending until `take_planned` plans it
         // again (`WEB_CLAIM_TIMEOUT_SECONDS`).
@@ -366,9 +478,9 @@ pub(super) async fn run_slice(
 /// Why a slice ended before its last command.
 #[derive(Debug)]
 enum SliceStop {
-    /// The wiki asks everyone to wait (the reason, for the user); the commands not run are
+    /// The wiki asks everyone to wait (what the user is told); the commands not run are
     /// planned again.
-    Wait(String),
+    Wait(Text),
     /// An outcome could not be stored.
     Store(StoreError),
 }
@@ -389,8 +501,16 @@ async fn run_commands(
         // The wiki asks everyone to wait: not the command's fault, so it stays planned (with
         // the rest of the slice) instead of being marked failed.
         let wait = match &outcome {
-            Outcome::Maxlag { info } => Some(format!("{domain} is lagged ({info})")),
-            Outcome::ReadOnly { info } => Some(format!("{domain} is read-only ({info})")),
+            Outcome::Maxlag { info } => Some(
+                Text::new("quickcategories-error-slice-lagged")
+                    .arg(&domain)
+                    .html(foreign_html(info, None)),
+            ),
+            Outcome::ReadOnly { info } => Some(
+                Text::new("quickcategories-error-slice-read-only")
+                    .arg(&domain)
+                    .html(foreign_html(info, None)),
+            ),
             _ => None,
         };
         if let Some(reason) = wait {

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use platform::mediawiki::{ClientOptions, MediaWiki};
 use platform::sealing::SealingKey;
-use platform::{ErrorPage, UserAgent};
+use platform::{ErrorPage, Text, UserAgent};
 
 use crate::settings::Settings;
 use crate::siteinfo::SiteinfoCache;
@@ -39,7 +39,7 @@ impl AppState {
         .await
         .map_err(|error| {
             tracing::warn!(%error, domain, "cannot make an API client");
-            ErrorPage::bad_gateway(format!("{domain} could not be reached."))
+            ErrorPage::bad_gateway(Text::new("quickcategories-error-unreachable").arg(domain))
         })
     }
 
@@ -55,9 +55,9 @@ impl AppState {
     /// 503 with the reason while the tool is read-only.
     fn refuse_if_read_only(&self) -> Result<(), ErrorPage> {
         match self.settings.read_only() {
-            Some(reason) => Err(ErrorPage::service_unavailable(format!(
-                "QuickCategories is read-only at the moment, so nothing can be created or run: {reason}"
-            ))),
+            Some(reason) => Err(ErrorPage::service_unavailable(
+                Text::new("quickcategories-error-read-only").arg(reason),
+            )),
             None => Ok(()),
         }
     }
@@ -82,10 +82,9 @@ pub fn router(state: AppState) -> Router {
 fn store_error(error: StoreError) -> ErrorPage {
     tracing::error!(%error, "store failed");
     match error {
-        StoreError::Unavailable(_) => ErrorPage::service_unavailable(
-            "The database is unavailable right now. Nothing you entered was lost on our side; \
-             please go back and try again in a minute.",
-        ),
+        StoreError::Unavailable(_) => {
+            ErrorPage::service_unavailable(Text::new("quickcategories-error-database-unavailable"))
+        }
         StoreError::Corrupt(detail) => ErrorPage::internal(detail),
     }
 }
@@ -94,11 +93,43 @@ fn parse_batch_id(text: &str) -> Result<u64, ErrorPage> {
     text.parse::<u64>()
         .ok()
         .filter(|&id| id > 0)
-        .ok_or_else(|| ErrorPage::bad_request(format!("“{text}” is not a batch number.")))
+        .ok_or_else(|| {
+            ErrorPage::bad_request(Text::new("quickcategories-error-batch-number").arg(text))
+        })
+}
+
+/// The link of error pages about a batch.
+fn back_to_batch() -> Text {
+    Text::new("quickcategories-back-to-batch")
+}
+
+/// 403 for someone other than the creator of `batch`.
+fn not_your_batch(batch: &crate::store::Batch) -> ErrorPage {
+    ErrorPage::new(
+        axum::http::StatusCode::FORBIDDEN,
+        Text::new("quickcategories-error-not-your-batch-title"),
+        Text::new("quickcategories-error-not-your-batch")
+            .user(&batch.creator.name, platform::Gender::Unknown),
+    )
 }
 
 fn no_such_batch(id: u64) -> ErrorPage {
-    ErrorPage::not_found(format!("There is no batch #{id}."))
+    ErrorPage::not_found(Text::new("quickcategories-error-no-batch").arg(id))
+}
+
+/// Text that came from the wiki or a user (an error message, a title), as HTML for a message
+/// parameter: escaped, isolated, its direction its own; in the wiki's language `lang` if known.
+pub(crate) fn foreign_html(text: &str, lang: Option<&str>) -> String {
+    let mut html = String::from("<bdi");
+    if let Some(lang) = lang {
+        html.push_str(" lang=\"");
+        platform::message_syntax::escape_into(lang, &mut html);
+        html.push('"');
+    }
+    html.push_str(" dir=\"auto\">");
+    platform::message_syntax::escape_into(text, &mut html);
+    html.push_str("</bdi>");
+    html
 }
 
 /// Formats Unix seconds as `YYYY-MM-DD HH:MM UTC` (no time zone database needed).
@@ -129,7 +160,20 @@ pub(crate) fn format_time(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format_time;
+    use super::{foreign_html, format_time};
+
+    #[test]
+    fn foreign_text_is_escaped_and_isolated() {
+        let html = foreign_html("<b>x</b> & \"y\"", Some("he"));
+        assert!(html.starts_with("<bdi lang=\"he\" dir=\"auto\">"), "{html}");
+        assert!(html.ends_with("</bdi>"), "{html}");
+        let inner = &html["<bdi lang=\"he\" dir=\"auto\">".len()..html.len() - "</bdi>".len()];
+        assert!(
+            !inner.contains(['<', '>', '"']) && !inner.contains("& "),
+            "escaped: {html}"
+        );
+        assert_eq!(foreign_html("x", None), "<bdi dir=\"auto\">x</bdi>");
+    }
 
     #[test]
     fn times_are_formatted_in_utc() {

@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::{MaybeUser, User};
-use platform::{ErrorPage, PageContext};
+use platform::{ErrorPage, PageContext, Text};
 
-use super::{AppState, store_error};
-use crate::command::{PageFlags, parse_commands};
-use crate::domain::WikiDomain;
+use super::{AppState, foreign_html, store_error};
+use crate::command::{LineError, PageFlags, parse_commands};
+use crate::domain::{DomainError, WikiDomain, content_language};
 use crate::store::{BatchStore, Creator, NewBatch};
 
 /// Longest batch title accepted.
@@ -27,7 +27,73 @@ pub(super) struct NewBatchPage {
     commands: String,
     resolve_redirects: bool,
     create_missing_page: bool,
-    errors: Vec<String>,
+    errors: Vec<FormError>,
+}
+
+/// A problem with what was sent, shown above the form in the reader's language.
+#[derive(Debug)]
+pub(super) enum FormError {
+    /// About the whole form.
+    Form(Text),
+    /// A line of the commands that is not a command: its number, its text and why.
+    Line {
+        line: usize,
+        text: String,
+        error: Text,
+    },
+}
+
+impl NewBatchPage {
+    /// An error as HTML in this page's language.
+    fn error(&self, error: &FormError) -> askama::filters::Safe<String> {
+        let messages = &self.page.messages;
+        askama::filters::Safe(match error {
+            FormError::Form(text) => messages.text(text),
+            FormError::Line { line, text, error } => messages.text(
+                &Text::new("quickcategories-error-line")
+                    .num(*line)
+                    .html(messages.text(error))
+                    .html(foreign_html(text, None)),
+            ),
+        })
+    }
+}
+
+fn domain_error(error: &DomainError) -> Text {
+    match error {
+        DomainError::Empty => Text::new("quickcategories-error-domain-empty"),
+        DomainError::NotWikimedia(input) => {
+            Text::new("quickcategories-error-domain-not-wikimedia").arg(input)
+        }
+    }
+}
+
+/// Why a line is not a command, as a message.
+fn line_error(error: &LineError) -> Text {
+    match error {
+        LineError::EmptyTitle => Text::new("quickcategories-line-empty-title"),
+        LineError::TitleTooLong => {
+            Text::new("quickcategories-line-title-too-long").num(crate::command::MAX_TITLE_BYTES)
+        }
+        LineError::TitleCharacter(c) => Text::new("quickcategories-line-title-character").arg(c),
+        LineError::NoActions => Text::new("quickcategories-line-no-actions"),
+        LineError::NotAnAction(field) => Text::new("quickcategories-line-not-an-action").arg(field),
+        LineError::NoNamespace(field) => Text::new("quickcategories-line-no-namespace").arg(field),
+        LineError::EmptyCategory(field) => {
+            Text::new("quickcategories-line-empty-category").arg(field)
+        }
+        LineError::RemoveSortKeyRule(field) => {
+            Text::new("quickcategories-line-remove-sort-key").arg(field)
+        }
+        LineError::TooManyHashes(field) => {
+            Text::new("quickcategories-line-too-many-hashes").arg(field)
+        }
+        LineError::CategoryTwice(category) => {
+            Text::new("quickcategories-line-category-twice").arg(category)
+        }
+        LineError::UnknownFlag(flag) => Text::new("quickcategories-line-unknown-flag").arg(flag),
+        LineError::BadFlagValue(flag) => Text::new("quickcategories-line-bad-flag-value").arg(flag),
+    }
 }
 
 pub(super) async fn form(
@@ -76,26 +142,28 @@ pub(super) async fn create(
         errors: Vec::new(),
     };
     let domain = WikiDomain::parse(&form.domain)
-        .map_err(|e| form.errors.push(e.to_string()))
+        .map_err(|e| form.errors.push(FormError::Form(domain_error(&e))))
         .ok();
     if form.title.chars().count() > MAX_TITLE_CHARS {
-        form.errors.push(format!(
-            "The title is longer than {MAX_TITLE_CHARS} characters."
+        form.errors.push(FormError::Form(
+            Text::new("quickcategories-error-title-too-long").num(MAX_TITLE_CHARS),
         ));
     }
     let commands = match parse_commands(&form.commands) {
         Ok(commands) if commands.is_empty() => {
-            form.errors
-                .push("Please enter at least one command.".to_owned());
+            form.errors.push(FormError::Form(Text::new(
+                "quickcategories-error-no-commands",
+            )));
             Vec::new()
         }
         Ok(commands) => commands,
         Err(errors) => {
-            form.errors.extend(
-                errors
-                    .iter()
-                    .map(|e| format!("Line {}: {} (“{}”)", e.line, e.error, e.text)),
-            );
+            form.errors
+                .extend(errors.into_iter().map(|e| FormError::Line {
+                    line: e.line,
+                    error: line_error(&e.error),
+                    text: e.text,
+                }));
             Vec::new()
         }
     };
@@ -108,25 +176,29 @@ pub(super) async fn create(
             .await
         {
             Ok(namespace) => {
+                let lang = content_language(domain.as_str());
                 for (index, command) in commands.iter().enumerate() {
                     for action in command
                         .actions
                         .iter()
                         .filter(|a| !namespace.is_category_prefix(a.prefix()))
                     {
-                        form.errors.push(format!(
-                            "Command {} ({}): “{}” is not a name of the category namespace on {domain}.",
-                            index + 1,
-                            command.page,
-                            action.prefix()
+                        form.errors.push(FormError::Form(
+                            Text::new("quickcategories-error-not-category-namespace")
+                                .num(index + 1)
+                                .html(foreign_html(&command.page, Some(&lang)))
+                                .arg(action.prefix())
+                                .arg(domain.as_str()),
                         ));
                     }
                 }
             }
             Err(error) => {
                 tracing::warn!(%error, %domain, "siteinfo failed");
-                form.errors.push(format!(
-                    "{domain} could not be asked about its namespaces: {error}"
+                form.errors.push(FormError::Form(
+                    Text::new("quickcategories-error-namespaces")
+                        .arg(domain.as_str())
+                        .arg(error),
                 ));
             }
         }

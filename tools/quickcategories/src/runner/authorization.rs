@@ -9,6 +9,7 @@ use platform::oauth::{OAuthError, OAuthProvider};
 use platform::sealing::SealingKey;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::reason::RunReason;
 use crate::store::{BatchStore, RunId, SealedCredentials, Store, StoreError, now};
 
 /// Refresh this long before the access token expires, so it does not expire mid-command.
@@ -90,12 +91,9 @@ impl Authorizations {
     }
 
     fn open(&self, sealed: &str) -> Result<SecretString, AuthorizationError> {
-        self.sealing.open(sealed).map_err(|_| {
-            AuthorizationError::Revoked(
-                "The stored authorization cannot be read any more (was the tool's secret key changed?)."
-                    .to_owned(),
-            )
-        })
+        self.sealing
+            .open(sealed)
+            .map_err(|_| AuthorizationError::Revoked(RunReason::Unreadable.stored()))
     }
 
     async fn refresh(
@@ -104,18 +102,15 @@ impl Authorizations {
         credentials: &SealedCredentials,
     ) -> Result<AccessToken, AuthorizationError> {
         let Some(provider) = &self.provider else {
-            return Err(AuthorizationError::Revoked(
-                "The authorization expired and cannot be renewed: no OAuth consumer is configured."
-                    .to_owned(),
-            ));
+            return Err(AuthorizationError::Revoked(RunReason::NoConsumer.stored()));
         };
         let refresh_token = self.open(&credentials.refresh_token)?;
         let tokens = match provider.refresh(refresh_token.expose_secret()).await {
             Ok(tokens) => tokens,
             Err(OAuthError::TokenRequest(detail)) => {
-                return Err(AuthorizationError::Revoked(format!(
-                    "The wiki no longer accepts the authorization (it was revoked or has expired): {detail}"
-                )));
+                return Err(AuthorizationError::Revoked(
+                    RunReason::Revoked(detail).stored(),
+                ));
             }
             Err(other) => {
                 // The lock runs out on its own; the next attempt refreshes again.
@@ -148,9 +143,9 @@ impl Authorizations {
                     delay = (delay * 2).min(Duration::from_secs(5));
                 }
                 Err(error) => {
-                    return Err(AuthorizationError::Revoked(format!(
-                        "The renewed authorization could not be stored ({error})."
-                    )));
+                    return Err(AuthorizationError::Revoked(
+                        RunReason::NotStored(error.to_string()).stored(),
+                    ));
                 }
             }
         }

@@ -39,6 +39,7 @@ use authorization::{AccessToken, Authorizations};
 pub use liveness::Liveness;
 
 use crate::execute;
+use crate::reason::RunReason;
 use crate::settings::Settings;
 use crate::siteinfo::SiteinfoCache;
 use crate::store::{BatchStore, Claim, CommandId, Outcome, RunId, Store, StoreError, now};
@@ -99,14 +100,14 @@ fn disposition(outcome: &Outcome) -> Disposition {
         }
         Outcome::Maxlag { info } => Disposition::Wait {
             seconds: MAXLAG_WAIT_SECONDS,
-            reason: format!("the wiki is lagged: {info}"),
+            reason: RunReason::Lagged(info.clone()).stored(),
         },
         Outcome::ReadOnly { info } => Disposition::Wait {
             seconds: READ_ONLY_WAIT_SECONDS,
-            reason: format!("the wiki is read-only: {info}"),
+            reason: RunReason::ReadOnly(info.clone()).stored(),
         },
         Outcome::Blocked { info } => {
-            Disposition::StopRun(format!("The user is blocked on the wiki: {info}"))
+            Disposition::StopRun(RunReason::Blocked(info.clone()).stored())
         }
         _ => Disposition::Store,
     }
@@ -278,7 +279,7 @@ impl Runner {
                     return self.stop_run(claim.run, command_id, &reason).await;
                 }
                 Err(AuthorizationError::Transient(reason)) => {
-                    let reason = format!("the authorization could not be renewed yet: {reason}");
+                    let reason = RunReason::RenewalPending(reason).stored();
                     if let Some(gave_up) = self
                         .try_again(&claim, attempt, &mut delay, stop, &reason)
                         .await
@@ -297,16 +298,12 @@ impl Runner {
                 }
                 Disposition::Reauthorize => {
                     return self
-                        .stop_run(
-                            claim.run,
-                            command_id,
-                            "The wiki refused the renewed authorization as well.",
-                        )
+                        .stop_run(claim.run, command_id, &RunReason::RenewedRefused.stored())
                         .await;
                 }
                 Disposition::Retry(reason) => {
                     tracing::warn!(run = claim.run, command = command_id, attempt, %reason, "wiki unreachable");
-                    let reason = format!("the wiki could not be reached: {reason}");
+                    let reason = RunReason::Unreachable(reason).stored();
                     if let Some(gave_up) = self
                         .try_again(&claim, attempt, &mut delay, stop, &reason)
                         .await
