@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::config::{Config, Mode};
 use crate::i18n::{Catalog, CatalogError};
-use crate::language_choice;
+use crate::language_menu;
 use crate::login::{self, Login};
 use crate::oauth::{OAuthConfig, OAuthError, OAuthProvider};
 use crate::pages::{self, Site};
@@ -70,11 +70,13 @@ impl Platform {
                 SessionSettings::ephemeral()
             }
         };
+        let catalog = Arc::new(Catalog::platform());
         Self {
             site: Arc::new(Site {
                 tool,
                 title,
                 login_enabled: false,
+                catalog: catalog.clone(),
             }),
             user_agent: UserAgent::new(tool, platform.contact.as_deref()),
             sessions,
@@ -84,7 +86,7 @@ impl Platform {
             shutdown_grace: Duration::from_secs(platform.shutdown_grace_seconds),
             oauth: platform.oauth.clone(),
             login: None,
-            catalog: Arc::new(Catalog::platform()),
+            catalog,
             key_material: platform
                 .secret_key
                 .clone()
@@ -98,7 +100,11 @@ impl Platform {
         mut self,
         tool_messages: &'static include_dir::Dir<'static>,
     ) -> Result<Self, PlatformError> {
-        self.catalog = Arc::new(Catalog::with_tool(tool_messages)?);
+        let catalog = Arc::new(Catalog::with_tool(tool_messages)?);
+        let mut site = (*self.site).clone();
+        site.catalog = catalog.clone();
+        self.site = Arc::new(site);
+        self.catalog = catalog;
         Ok(self)
     }
 
@@ -207,7 +213,7 @@ impl Platform {
             routes = routes.merge(login::routes(login.clone()));
         }
         let routes = routes
-            .merge(language_choice::routes(self.catalog.clone()))
+            .merge(language_menu::routes(self.catalog.clone()))
             .route(pages::STYLESHEET_PATH, get(pages::stylesheet))
             .route(pages::FAVICON_PATH, get(pages::favicon))
             .fallback(pages::not_found);
@@ -215,7 +221,6 @@ impl Platform {
             site: self.site.clone(),
             sessions: self.sessions.clone(),
             login: self.login.clone(),
-            catalog: self.catalog.clone(),
         });
         let stack = ServiceBuilder::new()
             .layer(middleware::from_fn_with_state(pipeline, pipeline::run))

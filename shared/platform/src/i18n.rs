@@ -17,10 +17,11 @@ use std::sync::{Arc, OnceLock};
 use icu_locale_core::Locale;
 use icu_plurals::PluralRules;
 use include_dir::Dir;
+use rustc_hash::FxHashMap;
 
 use crate::language::{self, KEYS_CODE, SOURCE_CODE};
 pub use crate::message_syntax::{Arg, Gender};
-use crate::message_syntax::{escape_into, render};
+use crate::message_syntax::{Compiled, escape_into};
 
 /// The platform's messages.
 pub static PLATFORM_MESSAGES: Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
@@ -43,18 +44,19 @@ pub enum CatalogError {
 struct LanguageMessages {
     code: String,
     raw: HashMap<String, String>,
-    /// The messages with their HTML sanitized, made on first use.
-    sanitized: OnceLock<HashMap<String, String>>,
+    /// The messages with their HTML sanitized, made on first use. (Fx hashing: every page looks
+    /// up a dozen keys, and the keys come from the code, not from users.)
+    sanitized: OnceLock<FxHashMap<String, Compiled>>,
     plurals: OnceLock<PluralRules>,
 }
 
 impl LanguageMessages {
-    fn sanitized(&self) -> &HashMap<String, String> {
+    fn sanitized(&self) -> &FxHashMap<String, Compiled> {
         self.sanitized.get_or_init(|| {
             let cleaner = cleaner();
             self.raw
                 .iter()
-                .map(|(key, text)| (key.clone(), sanitize(&cleaner, text)))
+                .map(|(key, text)| (key.clone(), Compiled::new(sanitize(&cleaner, text))))
                 .collect()
         })
     }
@@ -262,10 +264,10 @@ impl Text {
 
     /// A user's name, with the gender for `{{GENDER:…}}` (`Gender::Unknown` where the tool
     /// does not know it: the neutral form).
-    pub fn user(mut self, name: impl ToString, gender: Gender) -> Self {
+    pub fn user(mut self, name: impl ToString, gender: impl std::borrow::Borrow<Gender>) -> Self {
         self.args.push(Arg::User {
             name: name.to_string(),
-            gender,
+            gender: *gender.borrow(),
         });
         self
     }
@@ -343,20 +345,56 @@ impl Messages {
 
     /// The message `key` with `args`, as HTML.
     pub fn render(&self, key: &str, args: &[Arg]) -> String {
+        match self.lookup(key, args) {
+            Rendered::Static(text) => text.to_owned(),
+            Rendered::Made(html) => html,
+        }
+    }
+
+    /// The message `key` with `args`, as HTML, written straight into `out` (a template's
+    /// output): no string of its own.
+    pub fn write<W: std::fmt::Write>(
+        &self,
+        key: &str,
+        args: &[Arg],
+        out: &mut W,
+    ) -> std::fmt::Result {
+        if !self.keys_only {
+            for &index in &self.catalog.chains[self.language] {
+                let language = &self.catalog.languages[index];
+                if let Some(message) = language.sanitized().get(key) {
+                    return message.write_to(args, language.plurals(), out);
+                }
+            }
+        }
+        match self.lookup(key, args) {
+            Rendered::Static(text) => out.write_str(text),
+            Rendered::Made(html) => out.write_str(&html),
+        }
+    }
+
+    /// The message `key` with `args`: most messages have no parameters and no syntax, and are
+    /// then written as stored, without a copy.
+    fn lookup(&self, key: &str, args: &[Arg]) -> Rendered<'_> {
         if self.keys_only {
-            return keys_only(key, args);
+            return Rendered::Made(keys_only(key, args));
         }
         for &index in &self.catalog.chains[self.language] {
             let language = &self.catalog.languages[index];
-            if let Some(text) = language.sanitized().get(key) {
-                return render(text, args, language.plurals());
+            if let Some(message) = language.sanitized().get(key) {
+                if message.is_static() {
+                    return Rendered::Static(message.source());
+                }
+                let mut html = String::with_capacity(message.source().len() + 32);
+                let _ = message.write_to(args, language.plurals(), &mut html);
+                return Rendered::Made(html);
             }
         }
         tracing::warn!(key, "message missing in every language");
         let mut out = String::from("⧼");
         escape_into(key, &mut out);
         out.push('⧽');
-        out
+        Rendered::Made(out)
     }
 
     /// A [`Text`] as HTML.
@@ -367,19 +405,51 @@ impl Messages {
     /// The message `key` as plain text, for `<title>`, an attribute or a header: rendered,
     /// its markup dropped and its entities decoded (the template escapes the text again).
     pub fn plain(&self, key: &str, args: &[Arg]) -> String {
-        let html = self.render(key, args);
-        unescape(&ammonia::Builder::empty().clean(&html).to_string())
+        unescape(&strip_tags(&self.render(key, args)))
     }
 }
 
-/// Text as `ammonia` writes it (markup removed) back to plain text: it writes exactly these
-/// entities, `&amp;` last so that `&amp;lt;` stays `&lt;`.
+/// A rendered message, stored or made for this call.
+enum Rendered<'a> {
+    Static(&'a str),
+    Made(String),
+}
+
+/// A rendered message without its tags. Its markup was written by `ammonia` (attribute values
+/// in double quotes) and its parameters escaped, so a tag is `<…>` with `>` only outside
+/// quotes; the result is text a template escapes again, never markup.
+fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut in_quotes = false;
+    for character in html.chars() {
+        match (in_tag, character) {
+            (false, '<') => in_tag = true,
+            (false, _) => text.push(character),
+            (true, '"') => in_quotes = !in_quotes,
+            (true, '>') if !in_quotes => in_tag = false,
+            (true, _) => {}
+        }
+    }
+    text
+}
+
+/// Entities back to characters: those `ammonia` writes (`&amp;` last, so that `&amp;lt;`
+/// stays `&lt;`) and those parameters are escaped with.
 fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
     text.replace("&lt;", "<")
+        .replace("&#60;", "<")
         .replace("&gt;", ">")
+        .replace("&#62;", ">")
         .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
         .replace("&nbsp;", "\u{a0}")
         .replace("&amp;", "&")
+        .replace("&#38;", "&")
 }
 
 /// `(key)` or `(key: a, b)`, as MediaWiki shows messages for `uselang=qqx`.
@@ -460,7 +530,7 @@ impl<'a> Message<'a> {
         self
     }
 
-    pub fn user(mut self, name: impl ToString, gender: Gender) -> Self {
+    pub fn user(mut self, name: impl ToString, gender: impl std::borrow::Borrow<Gender>) -> Self {
         self.text = self.text.user(name, gender);
         self
     }
@@ -483,7 +553,7 @@ impl<'a> Message<'a> {
 
 impl std::fmt::Display for Message<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.messages.text(&self.text))
+        self.messages.write(self.text.key, &self.text.args, f)
     }
 }
 

@@ -1,43 +1,35 @@
-//! Which language a request is answered in, and the language menu that stores a choice.
+//! Which language a request is answered in. In order: `?uselang=` for this request alone
+//! (`qqx` shows message keys), the language stored in the session by the language menu
+//! (`language_menu`), the browser's `Accept-Language`, English. Whatever is chosen falls back
+//! along MediaWiki's chains to a language with translations (`language`).
 //!
-//! In order: `?uselang=` for this request alone (`qqx` shows message keys), the language stored
-//! in the session by the menu, the browser's `Accept-Language`, English. Whatever is chosen
-//! falls back along MediaWiki's chains to a language with translations (`language`).
-//!
-//! The menu is a page of its own (`/language`, linked from every page's footer) with a POST
-//! form, so that the layout needs no form, no CSRF token and no session on every page.
+//! The choice is made where messages are needed (a page, an error page), not for every request:
+//! a stylesheet or a redirect costs nothing here.
 
 use std::sync::Arc;
 
-use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::header::ACCEPT_LANGUAGE;
-use axum::http::{HeaderMap, Uri};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Form, Router};
-use serde::Deserialize;
+use axum::http::HeaderValue;
 
-use crate::error::ErrorPage;
-use crate::i18n::{Catalog, Messages, Text};
-use crate::language::{self, KEYS_CODE};
-use crate::pages::{LANGUAGE_PATH, PageContext};
+use crate::i18n::{Catalog, Messages};
+use crate::language;
 use crate::session::Session;
 
 /// The session key of the stored choice.
-const SESSION_KEY: &str = "lang";
+pub const SESSION_KEY: &str = "lang";
+
+/// What a request says about its language: its query string and `Accept-Language`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wishes<'a> {
+    pub query: Option<&'a str>,
+    pub accept_language: Option<&'a HeaderValue>,
+}
 
 /// The messages for this request (see the module's documentation).
-pub fn choose(
-    catalog: &Arc<Catalog>,
-    uri: &Uri,
-    headers: &HeaderMap,
-    session: Option<&Session>,
-) -> Messages {
-    let uselang = uri.query().and_then(uselang);
+pub fn choose(catalog: &Arc<Catalog>, wishes: Wishes<'_>, session: Option<&Session>) -> Messages {
+    let uselang = wishes.query.and_then(uselang);
     let stored: Option<String> = session.and_then(|session| session.get(SESSION_KEY));
-    let accepted = headers
-        .get(ACCEPT_LANGUAGE)
+    let accepted = wishes
+        .accept_language
         .and_then(|value| value.to_str().ok())
         .map(language::accepted)
         .unwrap_or_default();
@@ -62,77 +54,4 @@ fn uselang(query: &str) -> Option<String> {
         .into_iter()
         .find(|(name, _)| name == "uselang")
         .and_then(|(_, code)| language::normalize(&code))
-}
-
-/// `/language`: the menu (GET) and the choice (POST).
-pub fn routes(catalog: Arc<Catalog>) -> Router {
-    Router::new()
-        .route(LANGUAGE_PATH, get(menu).post(choose_language))
-        .with_state(catalog)
-}
-
-#[derive(Debug, Deserialize)]
-struct MenuQuery {
-    return_to: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "language.html")]
-struct MenuTemplate<'a> {
-    page: PageContext,
-    /// Code, name in itself, writing direction.
-    languages: Vec<(&'a str, &'static str, &'static str)>,
-    return_to: String,
-}
-
-async fn menu(
-    State(catalog): State<Arc<Catalog>>,
-    page: PageContext,
-    Query(query): Query<MenuQuery>,
-) -> Result<Response, ErrorPage> {
-    let template = MenuTemplate {
-        languages: catalog
-            .languages()
-            .into_iter()
-            .map(|(code, name)| (code, name, language::direction(code)))
-            .collect(),
-        return_to: safe_return(query.return_to.as_deref()),
-        page,
-    };
-    let html = template.render().map_err(ErrorPage::internal)?;
-    Ok(Html(html).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-struct Choice {
-    language: String,
-    return_to: Option<String>,
-}
-
-async fn choose_language(
-    State(catalog): State<Arc<Catalog>>,
-    session: Session,
-    Form(choice): Form<Choice>,
-) -> Result<Response, ErrorPage> {
-    let return_to = safe_return(choice.return_to.as_deref());
-    if choice.language.is_empty() {
-        // "The browser's language": forget the stored choice.
-        session.remove(SESSION_KEY);
-        return Ok(Redirect::to(&return_to).into_response());
-    }
-    let code = language::normalize(&choice.language)
-        .filter(|code| catalog.has_language(code) || code == KEYS_CODE)
-        .ok_or_else(|| {
-            ErrorPage::bad_request(Text::new("platform-language-unknown").arg(&choice.language))
-        })?;
-    session.insert(SESSION_KEY, &code);
-    Ok(Redirect::to(&return_to).into_response())
-}
-
-/// A path of this tool to go back to: a relative path, never another site (`//host`).
-fn safe_return(return_to: Option<&str>) -> String {
-    return_to
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
-        .unwrap_or("/")
-        .to_owned()
 }

@@ -6,9 +6,9 @@
 //! everything users expect of a page (layout, error pages, sessions, CSRF protection) is here,
 //! once.
 
-// Dependencies run one way, leaves first: language, message_syntax → i18n → error → session → csrf → cross_origin; oauth →
-// refresh; mediawiki → rights; security_headers → health; all of those → login → pages →
-// pipeline → app.
+// Dependencies run one way, leaves first: language, message_syntax → i18n → error → sealing →
+// session → csrf → cross_origin; oauth → refresh; mediawiki → rights; security_headers →
+// health; language_choice; all of those → login → pages → language_menu → pipeline → app.
 pub mod app;
 pub mod config;
 pub mod cross_origin;
@@ -18,6 +18,7 @@ pub mod health;
 pub mod i18n;
 pub mod language;
 pub mod language_choice;
+pub mod language_menu;
 pub mod login;
 pub mod mediawiki;
 pub mod message_syntax;

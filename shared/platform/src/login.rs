@@ -105,6 +105,41 @@ impl std::fmt::Debug for Grant {
 }
 
 impl Login {
+    /// The gender `username` set on the login wiki (public: `list=users&usprop=gender`), asked
+    /// once at login so messages can address the user right; the neutral form when the wiki
+    /// does not answer (a login never fails for it).
+    async fn gender_on_login_wiki(&self, username: &str) -> Gender {
+        let Some(provider) = &self.provider else {
+            return Gender::Unknown;
+        };
+        let answer = async {
+            let wiki = MediaWiki::anonymous(
+                provider.api_url(),
+                &self.user_agent,
+                ClientOptions::default(),
+            )
+            .await?;
+            wiki.get::<UsersAnswer>(&[
+                ("action", "query"),
+                ("list", "users"),
+                ("ususers", username),
+                ("usprop", "gender"),
+            ])
+            .await
+        };
+        match answer.await {
+            Ok(answer) => answer
+                .query
+                .users
+                .first()
+                .map_or(Gender::Unknown, |user| Gender::from_api(&user.gender)),
+            Err(error) => {
+                tracing::warn!(%error, "the login wiki did not say the user's gender");
+                Gender::Unknown
+            }
+        }
+    }
+
     /// `kept_rights` and `kept_groups`: what the tool checks with [`User::rights_on`].
     pub fn new(
         provider: Option<OAuthProvider>,
@@ -170,6 +205,9 @@ pub struct Identity {
     pub sub: String,
     #[serde(rename = "name")]
     pub username: String,
+    /// The grammatical gender the user set on the login wiki, for `{{GENDER:}}` in messages.
+    #[serde(rename = "g", default, skip_serializing_if = "Gender::is_unknown")]
+    pub gender: Gender,
 }
 
 /// A wiki's answer about the user, and when it was read (Unix seconds).
@@ -318,8 +356,9 @@ async fn callback(
     if let Some(purpose) = pending.grant {
         return granted(&login, &session, purpose, profile, tokens).await;
     }
+    let gender = login.gender_on_login_wiki(&profile.username).await;
     let stored = StoredLogin {
-        identity: identity(profile),
+        identity: identity(profile, gender),
         expires_at: expires_at(&tokens),
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,
@@ -361,7 +400,7 @@ async fn granted(
     }
     let grant = Grant {
         purpose,
-        identity: identity(profile),
+        identity: identity(profile, logged_in.identity.gender),
         expires_at: expires_at(&tokens),
         access_token: SecretString::from(tokens.access_token),
         refresh_token: tokens.refresh_token.map(SecretString::from),
@@ -429,11 +468,28 @@ where
     Arc::new(move |grant| Box::pin(handler(grant)))
 }
 
-fn identity(profile: Profile) -> Identity {
+fn identity(profile: Profile, gender: Gender) -> Identity {
     Identity {
         sub: profile.sub,
         username: profile.username,
+        gender,
     }
+}
+
+#[derive(Deserialize)]
+struct UsersAnswer {
+    query: UsersQuery,
+}
+
+#[derive(Deserialize)]
+struct UsersQuery {
+    users: Vec<PublicUser>,
+}
+
+#[derive(Deserialize)]
+struct PublicUser {
+    #[serde(default)]
+    gender: String,
 }
 
 async fn logout(session: Session) -> Redirect {
@@ -583,7 +639,7 @@ async fn current_user(parts: &Parts) -> Result<User, NoLogin> {
 }
 
 /// The username of the session's login, without refreshing anything (for the page layout).
-pub(crate) fn logged_in_username(session: &Session) -> Option<String> {
+pub(crate) fn logged_in_identity(session: &Session) -> Option<Identity> {
     /// The identity of a [`StoredLogin`] alone: every page reads it, and the tokens beside it
     /// (about 2 KB) need not be copied for that.
     #[derive(Deserialize)]
@@ -593,7 +649,7 @@ pub(crate) fn logged_in_username(session: &Session) -> Option<String> {
     }
     session
         .get::<StoredIdentity>(LOGIN_KEY)
-        .map(|stored| stored.identity.username)
+        .map(|stored| stored.identity)
 }
 
 fn login_url(return_to: &str) -> String {

@@ -6,12 +6,13 @@
 //! this module only chooses forms and puts the parameters in, escaped unless the tool marked
 //! one as HTML it built itself. A leaf: it depends on no other module of the platform.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write};
 
 use icu_plurals::PluralRules;
 
 /// A user's grammatical gender, as the wiki's `list=users&usprop=gender` gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Gender {
     Male,
     Female,
@@ -21,6 +22,10 @@ pub enum Gender {
 }
 
 impl Gender {
+    pub fn is_unknown(&self) -> bool {
+        *self == Self::Unknown
+    }
+
     /// From the API's `gender` field (`male`, `female`, `unknown`).
     pub fn from_api(value: &str) -> Self {
         match value {
@@ -46,13 +51,11 @@ pub enum Arg {
 
 impl Arg {
     /// The parameter as it appears in the message.
-    fn write_html(&self, out: &mut String) {
+    fn write_html<W: Write>(&self, out: &mut W) -> fmt::Result {
         match self {
-            Arg::Text(text) | Arg::User { name: text, .. } => escape_into(text, out),
-            Arg::Number(number) => {
-                let _ = write!(out, "{number}");
-            }
-            Arg::Html(html) => out.push_str(html),
+            Arg::Text(text) | Arg::User { name: text, .. } => escape_to(text, out),
+            Arg::Number(number) => write!(out, "{number}"),
+            Arg::Html(html) => out.write_str(html),
         }
     }
 
@@ -68,43 +71,156 @@ impl Arg {
 /// `&`, `<`, `>`, `"` and `'` as entities, written as askama writes them, so that a parameter
 /// looks the same on a page as the template's own escaped values.
 pub fn escape_into(text: &str, out: &mut String) {
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&#38;"),
-            '<' => out.push_str("&#60;"),
-            '>' => out.push_str("&#62;"),
-            '"' => out.push_str("&#34;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(character),
-        }
+    let _ = escape_to(text, out);
+}
+
+/// [`escape_into`] for any writer: the runs between special characters are written whole.
+pub fn escape_to<W: Write>(text: &str, out: &mut W) -> fmt::Result {
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&#38;",
+            b'<' => "&#60;",
+            b'>' => "&#62;",
+            b'"' => "&#34;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[start..index])?;
+        out.write_str(entity)?;
+        start = index + 1;
     }
+    out.write_str(&text[start..])
 }
 
 /// Renders `message` (sanitized HTML in MediaWiki syntax) with `args`; `plurals` are the rules
 /// of the message's language.
 pub fn render(message: &str, args: &[Arg], plurals: &PluralRules) -> String {
     let mut out = String::with_capacity(message.len() + 16);
-    render_into(message, args, plurals, &mut out);
+    let _ = render_to(message, args, plurals, &mut out);
     out
 }
 
-fn render_into(message: &str, args: &[Arg], plurals: &PluralRules, out: &mut String) {
+/// [`render`] into any writer (a template's output, without a string of its own).
+pub fn render_to<W: Write>(
+    message: &str,
+    args: &[Arg],
+    plurals: &PluralRules,
+    out: &mut W,
+) -> fmt::Result {
     let mut rest = message;
-    while let Some(index) = rest.find(['$', '{']) {
-        out.push_str(&rest[..index]);
+    while let Some(index) = rest.bytes().position(|byte| byte == b'$' || byte == b'{') {
+        out.write_str(&rest[..index])?;
         rest = &rest[index..];
         if let Some((arg, after)) = parameter(rest, args) {
-            arg.write_html(out);
+            arg.write_html(out)?;
             rest = after;
         } else if let Some((function, after)) = function_call(rest) {
-            render_function(&function, args, plurals, out);
+            render_function(&function, args, plurals, out)?;
             rest = after;
         } else {
-            out.push_str(&rest[..1]);
+            out.write_str(&rest[..1])?;
             rest = &rest[1..];
         }
     }
-    out.push_str(rest);
+    out.write_str(rest)
+}
+
+/// A message taken apart once, when its language is loaded, so that a page only writes its
+/// pieces: text, parameters, and the `{{PLURAL}}`/`{{GENDER}}` calls (parsed again when used,
+/// as they are few).
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    html: String,
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Text(std::ops::Range<usize>),
+    /// `$N`, 0-based.
+    Parameter(usize),
+    Call(std::ops::Range<usize>),
+}
+
+impl Compiled {
+    pub fn new(html: String) -> Self {
+        let mut pieces = Vec::new();
+        let mut text_start = 0;
+        let mut index = 0;
+        let bytes = html.as_bytes();
+        while index < bytes.len() {
+            // `$` and `{` are ASCII, so `index` is a character boundary where they are.
+            let piece = match bytes[index] {
+                b'$' => parameter_number(&html[index..])
+                    .map(|(number, length)| (Piece::Parameter(number), length)),
+                b'{' => function_call(&html[index..]).map(|(_, after)| {
+                    let rest = &html[index..];
+                    let length = rest.len() - after.len();
+                    (Piece::Call(index..index + length), length)
+                }),
+                _ => None,
+            };
+            match piece {
+                Some((piece, length)) => {
+                    if text_start < index {
+                        pieces.push(Piece::Text(text_start..index));
+                    }
+                    pieces.push(piece);
+                    index += length;
+                    text_start = index;
+                }
+                None => index += 1,
+            }
+        }
+        if text_start < html.len() {
+            pieces.push(Piece::Text(text_start..html.len()));
+        }
+        Self { html, pieces }
+    }
+
+    /// The message as stored (sanitized HTML with its syntax).
+    pub fn source(&self) -> &str {
+        &self.html
+    }
+
+    /// Whether the message is plain HTML, with no parameters and no calls.
+    pub fn is_static(&self) -> bool {
+        self.pieces
+            .iter()
+            .all(|piece| matches!(piece, Piece::Text(_)))
+    }
+
+    /// Writes the message with `args`: as [`render`] would, without scanning it again.
+    pub fn write_to<W: Write>(
+        &self,
+        args: &[Arg],
+        plurals: &PluralRules,
+        out: &mut W,
+    ) -> fmt::Result {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(range) => out.write_str(&self.html[range.clone()])?,
+                Piece::Parameter(number) => match args.get(*number) {
+                    Some(arg) => arg.write_html(out)?,
+                    None => write!(out, "${}", number + 1)?,
+                },
+                Piece::Call(range) => render_to(&self.html[range.clone()], args, plurals, out)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The 0-based number of the `$N` at the start of `text`, and the length of `$N`.
+fn parameter_number(text: &str) -> Option<(usize, usize)> {
+    let digits = text
+        .strip_prefix('$')?
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let number: usize = text.get(1..1 + digits)?.parse().ok()?;
+    Some((number.checked_sub(1)?, 1 + digits))
 }
 
 /// `$N` at the start of `text`, if `args` has an N-th parameter.
@@ -172,14 +288,20 @@ fn function_call(text: &str) -> Option<(FunctionCall<'_>, &str)> {
     None
 }
 
-fn render_function(call: &FunctionCall<'_>, args: &[Arg], plurals: &PluralRules, out: &mut String) {
+fn render_function<W: Write>(
+    call: &FunctionCall<'_>,
+    args: &[Arg],
+    plurals: &PluralRules,
+    out: &mut W,
+) -> fmt::Result {
     let selected = parameter(call.selector, args).map(|(arg, _)| arg);
     let form = match call.name {
         "PLURAL" => plural_form(call, selected, plurals),
         _ => gender_form(&call.forms, selected),
     };
-    if let Some(form) = form {
-        render_into(form, args, plurals, out);
+    match form {
+        Some(form) => render_to(form, args, plurals, out),
+        None => Ok(()),
     }
 }
 
@@ -351,6 +473,39 @@ mod tests {
             render("{{GENDER:$1|er|sie}}", &[user(Gender::Unknown)], &en),
             "er"
         );
+    }
+
+    #[test]
+    fn a_compiled_message_writes_what_rendering_gives() {
+        let ru = rules("ru");
+        let user = Arg::User {
+            name: "<Ада>".into(),
+            gender: Gender::Female,
+        };
+        for message in [
+            "",
+            "plain <b>text</b> only",
+            "$1 and $2 and $3, $ 5, $x",
+            "{{PLURAL:$2|$2 правка|$2 правки|$2 правок}} от {{GENDER:$1|него|неё}}: $1",
+            "{{PLURAL:$2|a|b",
+            "{{notacall}} {single} $$1",
+        ] {
+            for args in [
+                vec![user.clone(), Arg::Number(3)],
+                vec![Arg::Text("&".into())],
+                vec![],
+            ] {
+                let mut compiled = String::new();
+                Compiled::new(message.to_owned())
+                    .write_to(&args, &ru, &mut compiled)
+                    .expect("writes");
+                assert_eq!(
+                    compiled,
+                    render(message, &args, &ru),
+                    "{message:?} {args:?}"
+                );
+            }
+        }
     }
 
     #[test]

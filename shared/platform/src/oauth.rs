@@ -63,6 +63,8 @@ type ConfiguredClient =
 pub struct OAuthProvider {
     client: ConfiguredClient,
     profile_url: String,
+    /// The login wiki's Action API, beside its REST API (`…/w/api.php`).
+    api_url: String,
     http: reqwest::Client,
 }
 
@@ -153,8 +155,17 @@ impl OAuthProvider {
         Ok(Some(Self {
             client,
             profile_url: url("/oauth2/resource/profile"),
+            api_url: match base.strip_suffix("rest.php") {
+                Some(script_path) => format!("{script_path}api.php"),
+                None => format!("{base}/api.php"),
+            },
             http,
         }))
+    }
+
+    /// The login wiki's Action API (`https://meta.wikimedia.org/w/api.php` by default).
+    pub fn api_url(&self) -> &str {
+        &self.api_url
     }
 
     /// A fresh authorization request: random state and PKCE S256 verifier.

@@ -13,8 +13,9 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::csrf::{self, CsrfToken};
 use crate::error::ErrorPage;
-use crate::i18n::{Message, Messages, Text};
+use crate::i18n::{Catalog, Gender, Message, Messages, Text};
 use crate::language;
+use crate::language_choice::{self, Wishes};
 use crate::session::Session;
 use crate::user_agent::ToolInfo;
 
@@ -26,6 +27,8 @@ pub struct Site {
     pub title: &'static str,
     /// Whether the tool has login (the layout then shows a login/logout area).
     pub login_enabled: bool,
+    /// The interface messages: the platform's and the tool's.
+    pub catalog: Arc<Catalog>,
 }
 
 /// Everything the base layout needs; every page template has a `page: PageContext` field.
@@ -34,6 +37,8 @@ pub struct PageContext {
     pub site: Arc<Site>,
     /// Name of the logged-in user, if any.
     pub username: Option<String>,
+    /// Their grammatical gender, for `{{GENDER:}}` (unknown: the neutral form).
+    pub user_gender: Gender,
     /// This page's path, for "log in and come back here".
     pub path: String,
     /// The interface messages in the language chosen for this request.
@@ -54,13 +59,16 @@ impl PageContext {
         path: String,
         may_create_token: bool,
     ) -> Self {
-        let username = match &session {
-            Some(session) if site.login_enabled => crate::login::logged_in_username(session),
+        let identity = match &session {
+            Some(session) if site.login_enabled => crate::login::logged_in_identity(session),
             _ => None,
         };
+        let user_gender = identity.as_ref().map_or(Gender::Unknown, |id| id.gender);
+        let username = identity.map(|id| id.username);
         Self {
             site,
             username,
+            user_gender,
             path,
             messages,
             session,
@@ -134,11 +142,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .get::<Arc<Site>>()
             .cloned()
             .ok_or_else(|| ErrorPage::internal("PageContext used outside the platform router"))?;
-        let messages =
-            parts.extensions.get::<Messages>().cloned().ok_or_else(|| {
-                ErrorPage::internal("PageContext used outside the platform router")
-            })?;
         let session = parts.extensions.get::<Session>().cloned();
+        let wishes = Wishes {
+            query: parts.uri.query(),
+            accept_language: parts.headers.get(axum::http::header::ACCEPT_LANGUAGE),
+        };
+        let messages = language_choice::choose(&site.catalog, wishes, session.as_ref());
         Ok(Self::new(
             site,
             messages,
@@ -168,7 +177,7 @@ const MAX_REASON_BYTES: usize = 2048;
 /// already has (a cookie a handler changed, `Retry-After`) are kept.
 pub async fn render_errors(
     site: &Arc<Site>,
-    messages: &Messages,
+    wishes: Wishes<'_>,
     session: Option<&Session>,
     path: &str,
     response: Response,
@@ -185,9 +194,10 @@ pub async fn render_errors(
             (framework_error(status, body).await, parts)
         }
     };
+    let messages = language_choice::choose(&site.catalog, wishes, session);
     let context = PageContext::new(
         site.clone(),
-        messages.clone(),
+        messages,
         session.cloned(),
         path.to_owned(),
         false,

@@ -1,8 +1,7 @@
 //! The platform's work around every request (but `/healthz`), as one middleware, in this order:
 //!
 //! 1. cross-origin check (`cross_origin`): a refused request never touches the session;
-//! 2. session (`session`): loaded from the cookie, available to handlers as an extension, and
-//!    the request's language (`language_choice`), as the [`Messages`] extension;
+//! 2. session (`session`): loaded from the cookie, available to handlers as an extension;
 //! 3. CSRF check (`csrf`) of every state-changing request;
 //! 4. the tool's routes (inside the panic catcher and the timeout);
 //! 5. error pages (`pages::render_errors`): any error response as a page in the layout;
@@ -18,11 +17,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{Request, State};
+use axum::http::header::ACCEPT_LANGUAGE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::i18n::{Catalog, Messages};
-use crate::language_choice;
+use crate::language_choice::Wishes;
 use crate::login::Login;
 use crate::pages::{self, Site};
 use crate::session::{Session, SessionSettings};
@@ -34,7 +33,6 @@ pub struct Pipeline {
     pub site: Arc<Site>,
     pub sessions: SessionSettings,
     pub login: Option<Arc<Login>>,
-    pub catalog: Arc<Catalog>,
 }
 
 /// The middleware (`axum::middleware::from_fn_with_state`).
@@ -46,17 +44,19 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
     let path = uri.path();
     let site = &pipeline.site;
 
+    // For an error page's language: cheap clones (the header's bytes are shared).
+    let accept_language = request.headers().get(ACCEPT_LANGUAGE).cloned();
+    let wishes = Wishes {
+        query: uri.query(),
+        accept_language: accept_language.as_ref(),
+    };
     let mut response = if let Some(refusal) = cross_origin::refusal(&request) {
-        let messages = language_choice::choose(&pipeline.catalog, &uri, request.headers(), None);
-        pages::render_errors(site, &messages, None, path, refusal.into_response()).await
+        pages::render_errors(site, wishes, None, path, refusal.into_response()).await
     } else {
         let mut request = request;
         let session = Session::load(&pipeline.sessions, request.headers());
-        let messages: Messages =
-            language_choice::choose(&pipeline.catalog, &uri, request.headers(), Some(&session));
         let extensions = request.extensions_mut();
         extensions.insert(session.clone());
-        extensions.insert(messages.clone());
         extensions.insert(site.clone());
         if let Some(login) = &pipeline.login {
             extensions.insert(login.clone());
@@ -65,8 +65,7 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
             Ok(request) => next.run(request).await,
             Err(refused) => refused,
         };
-        let mut response =
-            pages::render_errors(site, &messages, Some(&session), path, response).await;
+        let mut response = pages::render_errors(site, wishes, Some(&session), path, response).await;
         session.write_back(&pipeline.sessions, &mut response);
         response
     };

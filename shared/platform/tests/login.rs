@@ -31,6 +31,12 @@ fn routes(api_url: String) -> Router {
             get(|page: PageContext| async move { page.csrf_token() }),
         )
         .route(
+            "/gender",
+            get(|page: PageContext| async move {
+                format!("{:?} {:?}", page.username, page.user_gender)
+            }),
+        )
+        .route(
             "/me",
             get(|user: User| async move { format!("user={}", user.identity.username) }),
         )
@@ -639,4 +645,29 @@ async fn debug_output_of_a_user_shows_no_token() {
     assert!(debug.contains("Example"), "{debug}");
     assert!(!debug.contains("access-"), "{debug}");
     assert!(!debug.contains("refresh-"), "{debug}");
+}
+
+#[tokio::test]
+async fn the_user_s_gender_comes_from_the_login_wiki_once_at_login() {
+    let wiki = FakeWiki::start().await;
+    wiki.add_user(FakeUser::new("Ada").with_gender("female"));
+    let mut client = app(&wiki, true).await;
+    assert_eq!(client.get("/gender").await.body, "None Unknown");
+    wiki.log_in(&mut client, "/login").await;
+    assert_eq!(client.get("/gender").await.body, "Some(\"Ada\") Female");
+    client.get("/gender").await;
+    let asked = wiki.requests_with(&[("list", "users"), ("usprop", "gender")]);
+    assert_eq!(asked.len(), 1, "asked once, at login");
+    assert_eq!(asked[0].param("ususers"), Some("Ada"));
+
+    // A wiki that does not say: the neutral form, and the login still works.
+    let quiet = FakeWiki::start().await;
+    quiet.add_user(FakeUser::new("Bo").with_gender("female"));
+    quiet.on_api(|request| {
+        (request.param("list") == Some("users"))
+            .then(|| test_support::api_error("internal_api_error", "boom"))
+    });
+    let mut client = app(&quiet, true).await;
+    quiet.log_in(&mut client, "/login").await;
+    assert_eq!(client.get("/gender").await.body, "Some(\"Bo\") Unknown");
 }

@@ -50,6 +50,8 @@ pub struct FakeUser {
     pub groups: Vec<String>,
     pub rights: Vec<String>,
     pub blocked: bool,
+    /// As `list=users&usprop=gender` gives it: `male`, `female` or `unknown`.
+    pub gender: String,
 }
 
 impl FakeUser {
@@ -68,7 +70,13 @@ impl FakeUser {
             ],
             rights: vec!["read".to_owned(), "edit".to_owned()],
             blocked: false,
+            gender: "unknown".to_owned(),
         }
+    }
+
+    pub fn with_gender(mut self, gender: &str) -> Self {
+        self.gender = gender.to_owned();
+        self
     }
 
     pub fn with_rights(mut self, rights: &[&str]) -> Self {
@@ -737,10 +745,29 @@ async fn api(
     if asks_userinfo(&request) {
         return axum::Json(userinfo(&app, &request));
     }
+    if request.has(&[("action", "query"), ("list", "users")]) {
+        return axum::Json(public_users(&app, &request));
+    }
     axum::Json(api_error(
         "fake-unhandled",
         "The fake wiki has no answer for this request",
     ))
+}
+
+/// `list=users` (with `usprop=gender`) as MediaWiki answers it with `formatversion=2`: the
+/// provider's users, and `missing` for names it does not know.
+fn public_users(app: &AppState, request: &ApiRequest) -> Value {
+    let provider = lock(&app.provider);
+    let users: Vec<Value> = request
+        .param("ususers")
+        .unwrap_or_default()
+        .split('|')
+        .map(|name| match provider.users.get(name) {
+            Some(user) => json!({"userid": user.sub, "name": name, "gender": user.gender}),
+            None => json!({"name": name, "missing": true}),
+        })
+        .collect();
+    json!({"batchcomplete": true, "query": {"users": users}})
 }
 
 /// `meta=userinfo` as MediaWiki answers it with `formatversion=2`, from this wiki's view of the
