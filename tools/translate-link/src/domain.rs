@@ -44,10 +44,14 @@ impl InvalidInput {
             Self::EmptyKey => Text::new("translate-link-error-empty-key"),
             Self::KeyTooLong => Text::new("translate-link-error-key-too-long").num(MAX_KEY_BYTES),
             Self::KeyControlCharacter => Text::new("translate-link-error-key-control"),
-            Self::KeyForbiddenCharacter(c) => Text::new("translate-link-error-key-character").arg(c),
+            Self::KeyForbiddenCharacter(c) => {
+                Text::new("translate-link-error-key-character").arg(c)
+            }
             Self::KeyDotSegment(key) => Text::new("translate-link-error-key-dots").arg(key),
             Self::EmptyLanguageCode => Text::new("translate-link-error-empty-language"),
-            Self::MalformedLanguageCode(code) => Text::new("translate-link-error-language").arg(code),
+            Self::MalformedLanguageCode(code) => {
+                Text::new("translate-link-error-language").arg(code)
+            }
         }
     }
 }

@@ -4,8 +4,8 @@
 //! candidates, and the Translate extension's `translationaids` API names each one's message
 //! group, which the link to `Special:Translate` needs.
 
-use platform::Text;
 use futures_util::future::join_all;
+use platform::Text;
 use platform::UserAgent;
 use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 use serde::Deserialize;

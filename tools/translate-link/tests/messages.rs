@@ -1,8 +1,7 @@
 //! Translate Link's interface messages: every key used exists, every key is used and
 //! documented, the German translation fits its source.
 
-static MESSAGES: include_dir::Dir<'static> =
-    include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
+static MESSAGES: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
 
 #[test]
 fn every_message_is_used_documented_and_translated_consistently() {

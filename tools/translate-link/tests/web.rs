@@ -645,29 +645,46 @@ async fn the_interface_speaks_the_user_s_language_and_form_errors_too() {
     let wiki = MockServer::start().await;
     let mut client = client(&wiki).await;
     let form = client
-        .send(Method::GET, "/", None, &[("accept-language", "de-AT, en;q=0.5")])
+        .send(
+            Method::GET,
+            "/",
+            None,
+            &[("accept-language", "de-AT, en;q=0.5")],
+        )
         .await;
-    assert!(form.body.contains("<html lang=\"de\" dir=\"ltr\">"), "{}", form.body);
+    assert!(
+        form.body.contains("<html lang=\"de\" dir=\"ltr\">"),
+        "{}",
+        form.body
+    );
     assert!(form.body.contains("Nachrichtenschlüssel"), "{}", form.body);
     assert!(form.body.contains("Direkt zur Übersetzung"));
-    assert!(form.body.contains("Quelltext"), "the platform's footer in German");
+    assert!(
+        form.body.contains("Quelltext"),
+        "the platform's footer in German"
+    );
 
     let token = form.csrf_token().expect("token");
     let refused = client
         .send(
             Method::POST,
             "/show/?uselang=de",
-            Some(serde_urlencoded::to_string([
-                ("csrf_token", token.as_str()),
-                ("key", "a|b"),
-                ("language-code", "de_DE"),
-            ]).expect("form")),
+            Some(
+                serde_urlencoded::to_string([
+                    ("csrf_token", token.as_str()),
+                    ("key", "a|b"),
+                    ("language-code", "de_DE"),
+                ])
+                .expect("form"),
+            ),
             &[("content-type", "application/x-www-form-urlencoded")],
         )
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(
-        refused.body.contains("Der Nachrichtenschlüssel enthält „|“"),
+        refused
+            .body
+            .contains("Der Nachrichtenschlüssel enthält „|“"),
         "{}",
         refused.body
     );
@@ -675,6 +692,10 @@ async fn the_interface_speaks_the_user_s_language_and_form_errors_too() {
     assert!(refused.body.contains("value=\"a|b\""), "the input is kept");
 
     let keys = client.get("/?uselang=qqx").await;
-    assert!(keys.body.contains("(translate-link-key-label)"), "{}", keys.body);
+    assert!(
+        keys.body.contains("(translate-link-key-label)"),
+        "{}",
+        keys.body
+    );
     assert!(keys.body.contains("lang=\"qqx\""));
 }
