@@ -158,6 +158,10 @@ pub enum LineError {
     NoNamespace(String),
     #[error("“{0}” has an empty category name")]
     EmptyCategory(String),
+    #[error("“{0}”: category names cannot contain “{1}”")]
+    CategoryCharacter(String, char),
+    #[error("“{0}”: a sort key cannot contain “{1}”, which would break the link")]
+    SortKeyMarkup(String, &'static str),
     #[error("“{0}”: removals take at most one “#” before the sort key")]
     RemoveSortKeyRule(String),
     #[error("“{0}”: at most three “#” may introduce a sort key")]
@@ -183,6 +187,8 @@ pub struct ParseError {
 /// Longest title MediaWiki accepts, in bytes.
 pub const MAX_TITLE_BYTES: usize = 255;
 const CHARACTERS_NOT_IN_TITLES: &[char] = &['<', '>', '[', ']', '{', '}', '|'];
+/// What a sort key cannot hold: it would end the link early, or open markup inside it.
+const SORT_KEY_MARKUP: &[&str] = &["]]", "[[", "{{", "}}", "\n"];
 
 /// Parses every non-blank line; returns all commands or every error (never just the first).
 pub fn parse_commands(text: &str) -> Result<Vec<Command>, Vec<ParseError>> {
@@ -316,6 +322,21 @@ fn parse_action(field: &str) -> Result<Action, LineError> {
     }
     if category.is_empty() {
         return Err(LineError::EmptyCategory(field.to_owned()));
+    }
+    // Written into `[[Category:…|…]]`: markup here would break the link or what surrounds it.
+    if let Some(c) = category
+        .chars()
+        .find(|c| CHARACTERS_NOT_IN_TITLES.contains(c) || c.is_control())
+    {
+        return Err(LineError::CategoryCharacter(field.to_owned(), c));
+    }
+    if let Some(markup) = key.and_then(|key| {
+        SORT_KEY_MARKUP
+            .iter()
+            .find(|markup| key.contains(**markup))
+            .copied()
+    }) {
+        return Err(LineError::SortKeyMarkup(field.to_owned(), markup));
     }
     let key = key.map(str::to_owned);
     if adding {
@@ -451,6 +472,22 @@ mod tests {
                 LineError::BadFlagValue("resolve_redirects".into()),
             ),
             ("Pa{ge|+Category:X", LineError::TitleCharacter('{')),
+            (
+                "Page|+Category:A}}",
+                LineError::CategoryCharacter("+Category:A}}".into(), '}'),
+            ),
+            (
+                "Page|-Category:A[[B",
+                LineError::CategoryCharacter("-Category:A[[B".into(), '['),
+            ),
+            (
+                "Page|+Category:A#x]]y",
+                LineError::SortKeyMarkup("+Category:A#x]]y".into(), "]]"),
+            ),
+            (
+                "Page|+Category:A###{{T}}",
+                LineError::SortKeyMarkup("+Category:A###{{T}}".into(), "{{"),
+            ),
             (
                 "Page|-Category:x|+Category:X",
                 LineError::CategoryTwice("Category:X".into()),

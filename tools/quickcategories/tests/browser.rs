@@ -1,8 +1,9 @@
 //! QuickCategories in a real browser (headless Chromium): log in through the fake wiki's OAuth
 //! pages, paste a batch with a bad line (errors shown, text kept), fix it, create it, run a
-//! slice and see the outcomes, start and stop a background run, export the batch; and what every
-//! page must have (source link, labels, no horizontal overflow at phone width; screenshots in
-//! `target/screenshots/`). Skipped, saying why, where no Chromium is installed.
+//! slice and see the outcomes, start and stop a background run, see its history, export the
+//! batch, create one through the original tool's form address, log out at its logout address;
+//! and what every page must have (source link, labels, no horizontal overflow at phone width;
+//! screenshots in `target/screenshots/`). Skipped, saying why, where no Chromium is installed.
 
 mod common;
 
@@ -157,5 +158,47 @@ async fn a_user_creates_runs_and_exports_a_batch() {
     browser
         .check_page("quickcategories-background-stopped")
         .await;
+
+    // The history of the background runs and the exports, each linked from the batch page.
+    browser
+        .click("a[href=\"/batch/2/background_history\"]")
+        .await;
+    browser.wait_for_url("/batch/2/background_history").await;
+    let history = browser.wait_for_text("stopped by Creator on").await;
+    assert!(history.contains("Background runs of batch #2"), "{history}");
+    browser
+        .check_page("quickcategories-background-history")
+        .await;
+    browser.goto(&format!("{base}/batch/2/")).await;
+    browser.click("a[href=\"/batch/2/export/\"]").await;
+    browser.wait_for_url("/batch/2/export/").await;
+    browser.wait_for_text("Exports of batch #2").await;
+    browser.check_page("quickcategories-exports").await;
+
+    // A form of the original tool posted to /batch/new/commands: the browser follows the 308
+    // to `/` with the same form, its CSRF token included, and the batch is created.
+    browser.goto(&format!("{base}/")).await;
+    browser.fill("#domain", "en.wikipedia.org").await;
+    browser.fill("#commands", "Beta|-Category:New").await;
+    browser
+        .eval(
+            "document.querySelector('main form').setAttribute('action', '/batch/new/commands'); \
+             return null;",
+        )
+        .await;
+    browser.click("main form button[type=\"submit\"]").await;
+    browser.wait_for_url("/batch/3/").await;
+    assert!(
+        tool.store.batch(3).await.expect("store").is_some(),
+        "created through the original's address"
+    );
+
+    // The original logged out at GET /logout: the page there offers the logout button.
+    browser.goto(&format!("{base}/logout")).await;
+    browser.check_page("quickcategories-logout").await;
+    browser.click("main form button[type=\"submit\"]").await;
+    browser.wait_for_text("Log in").await;
+    browser.goto(&format!("{base}/logout")).await;
+    browser.wait_for_text("You are not logged in.").await;
     browser.close().await;
 }

@@ -44,7 +44,7 @@ fn assert_each_page_edited_once(setup: &Setup, count: usize) {
         assert_eq!(setup.wiki.edits(&title), 1, "{title} edited once");
         assert_eq!(
             setup.wiki.page(&title).as_deref(),
-            Some(format!("Text of page {n}.\n\n[[Category:Checked]]").as_str())
+            Some(format!("Text of page {n}.\n[[Category:Checked]]").as_str())
         );
     }
 }

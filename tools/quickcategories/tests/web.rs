@@ -189,7 +189,7 @@ async fn running_a_slice_edits_the_pages_and_records_each_outcome() {
     );
     assert_eq!(
         setup.wiki.page("Target").as_deref(),
-        Some("Target text\n\n[[Category:New]]"),
+        Some("Target text\n[[Category:New]]"),
         "redirect followed"
     );
     assert!(
@@ -1026,4 +1026,341 @@ async fn form_errors_follow_the_interface_language() {
             response.body
         );
     }
+}
+
+/// Every address of the original QuickCategories (Lucas Werkmeister's `app.py`), for a created
+/// batch, answers here: with the page itself, or with a permanent redirect (the query string
+/// kept) to a page that answers. The original's addresses not built yet are listed in the
+/// README: `/batch/new/pagepile`, `/batch/{id}/export/titles/all-pagepile`, `/preferences`
+/// and `/debug/query_times`.
+#[tokio::test]
+async fn every_address_of_the_original_tool_answers() {
+    let mut setup = setup().await;
+    setup.wiki.set("Alpha", "text");
+    let batch = setup
+        .create("Alpha|+Category:New\nBeta|+Category:New")
+        .await
+        .location()
+        .expect("batch")
+        .to_owned();
+    assert_eq!(batch, "/batch/1/");
+
+    // The original's actions, each a POST with the CSRF token, answer as there: with a
+    // redirect back to the batch.
+    let started = setup.start_background(&batch).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    assert_eq!(started.location(), Some("/batch/1/"));
+    let stopped = setup.stop_background(&batch).await;
+    assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.body);
+    assert_eq!(stopped.location(), Some("/batch/1/"));
+    let ran = setup.run_slice(&batch).await;
+    assert_eq!(ran.status, StatusCode::SEE_OTHER, "{}", ran.body);
+    assert_eq!(ran.location(), Some("/batch/1/"));
+
+    // GET: (the original's address, where it answers here if not at itself).
+    let gets: [(&str, Option<&str>); 14] = [
+        ("/", None),
+        ("/batch/", None),
+        ("/batch/?offset=0&limit=10", None),
+        ("/batch/1/", None),
+        ("/batch/1/?offset=0&limit=50", None),
+        ("/batch/1/background_history", None),
+        ("/batch/1/export/", None),
+        ("/batch/1/export/metadata.json", None),
+        (
+            "/batch/1/export/titles/all.txt",
+            Some("/batch/1/export/titles.txt"),
+        ),
+        (
+            "/batch/1/export/tpsv/all.txt",
+            Some("/batch/1/export/tpsv.txt"),
+        ),
+        ("/logout", None),
+        // Flask sent an address without its trailing slash to the one with it.
+        ("/batch", Some("/batch/")),
+        ("/batch/1", Some("/batch/1/")),
+        ("/batch/1/export", Some("/batch/1/export/")),
+    ];
+    for (path, moved_to) in gets {
+        let response = setup.client.get(path).await;
+        let Some(target) = moved_to else {
+            assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.body);
+            continue;
+        };
+        assert_eq!(
+            response.status,
+            StatusCode::PERMANENT_REDIRECT,
+            "{path}: {}",
+            response.body
+        );
+        assert_eq!(response.location(), Some(target), "{path}");
+        let there = setup.client.get(target).await;
+        assert_eq!(there.status, StatusCode::OK, "{target}: {}", there.body);
+        let with_query = setup.client.get(&format!("{path}?uselang=qqx&x=1")).await;
+        assert_eq!(
+            with_query.location(),
+            Some(format!("{target}?uselang=qqx&x=1").as_str()),
+            "{path}: the query string is kept"
+        );
+    }
+    let exported = setup.client.get("/batch/1/export/titles.txt").await;
+    assert_eq!(exported.body, "Alpha\nBeta\n");
+    let unknown = setup.client.get("/batch/x/export/tpsv/all.txt").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
+
+    // The original's new-batch form posted to /batch/new/commands: a 308 to `/`, where the
+    // browser sends the same form (with its CSRF token) again.
+    let token = setup.token().await;
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("domain", "en.wikipedia.org"),
+        ("title", "From an old form"),
+        ("commands", "Gamma|+Category:New"),
+    ];
+    let moved = setup
+        .client
+        .post_form("/batch/new/commands?uselang=en", &form)
+        .await;
+    assert_eq!(
+        moved.status,
+        StatusCode::PERMANENT_REDIRECT,
+        "{}",
+        moved.body
+    );
+    assert_eq!(moved.location(), Some("/?uselang=en"));
+    let created = setup.client.post_form("/?uselang=en", &form).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert_eq!(created.location(), Some("/batch/2/"));
+    assert!(
+        setup
+            .client
+            .get("/batch/2/")
+            .await
+            .body
+            .contains("From an old form")
+    );
+    // Without the token it is refused before any redirect, as every POST.
+    let forged = setup
+        .client
+        .post_form(
+            "/batch/new/commands",
+            &[
+                ("csrf_token", "forged"),
+                ("commands", "Delta|+Category:New"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST, "{}", forged.body);
+
+    // /login sends the browser to the wiki, /oauth/callback brings it back logged in, as in
+    // the original.
+    let mut browser = setup.tool.client();
+    let after = setup.fake.log_in(&mut browser, "/login").await;
+    assert_eq!(after, "/");
+    let home = browser.get("/").await;
+    assert!(home.body.contains("Creator"), "{}", home.body);
+
+    // /logout: the original logged out on a GET; here the page offers the logout form (a POST
+    // with the CSRF token, so that no other site can log anyone out).
+    let offer = browser.get("/logout").await;
+    assert_eq!(offer.status, StatusCode::OK);
+    assert!(
+        offer
+            .body
+            .contains("Log out of QuickCategories in this browser?"),
+        "{}",
+        offer.body
+    );
+    let token = offer.csrf_token().expect("logout form");
+    let out = browser
+        .post_form("/logout", &[("csrf_token", token.as_str())])
+        .await;
+    assert!(out.status.is_redirection(), "{}", out.body);
+    let again = browser.get("/logout").await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        again.body.contains("You are not logged in."),
+        "{}",
+        again.body
+    );
+}
+
+#[tokio::test]
+async fn the_background_history_lists_every_run_newest_first() {
+    use quickcategories::reason::RunReason;
+
+    let mut setup = setup().await;
+    setup.create("Alpha|+Category:New").await;
+    let empty = setup.client.get("/batch/1/background_history").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty
+            .body
+            .contains("This batch has never run in the background."),
+        "{}",
+        empty.body
+    );
+    assert!(
+        !setup
+            .client
+            .get("/batch/1/")
+            .await
+            .body
+            .contains("/batch/1/background_history"),
+        "no link while there is no run"
+    );
+
+    // Run 1: stopped by an administrator of the wiki. Run 2: ended by the runner (blocked).
+    // Run 3: active, and waiting for a lagged wiki.
+    let started = setup.start_background("/batch/1/").await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let mut admin = other_user(&setup, "Admin", &["user", "sysop"]).await;
+    let stopped = post_with_token(&mut admin, "/batch/1/stop_background").await;
+    assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.body);
+    // The fake wiki authorizes as the user added last.
+    setup.fake.add_user(FakeUser::new("Creator"));
+    let started = setup.start_background("/batch/1/").await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let store = setup.tool.store.clone();
+    let runs = |batch: quickcategories::store::Batch| {
+        batch
+            .background
+            .iter()
+            .map(|run| run.id)
+            .collect::<Vec<_>>()
+    };
+    let second = runs(store.batch(1).await.expect("store").expect("batch"))[1];
+    store
+        .stop_run(
+            second,
+            None,
+            &RunReason::Blocked("<b>You</b> are blocked.".into()).stored(),
+        )
+        .await
+        .expect("store");
+    setup.start_background("/batch/1/").await;
+    let third = runs(store.batch(1).await.expect("store").expect("batch"))[2];
+    store
+        .suspend_run(
+            third,
+            i64::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .expect("after 1970")
+                    .as_secs(),
+            )
+            .expect("seconds")
+                + 600,
+            &RunReason::Lagged("Waiting for a database server: 6 seconds lagged.".into()).stored(),
+        )
+        .await
+        .expect("store");
+
+    let page = setup.client.get("/batch/1/background_history").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let body = &page.body;
+    assert!(
+        body.contains("<h1>Background runs of batch #1</h1>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<a href=\"/batch/1/\">Batch #1: Test batch</a>"),
+        "{body}"
+    );
+    let rows: Vec<&str> = body.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 3, "{body}");
+    assert!(
+        rows[0].starts_with("\n    <td>3</td>"),
+        "newest first: {body}"
+    );
+    assert!(rows[0].contains("by Creator on "), "{}", rows[0]);
+    assert!(
+        rows[0].contains(
+            "still running; paused until 2"
+        ) && rows[0].contains(": the wiki is lagged: <bdi dir=\"auto\">Waiting for a database server: 6 seconds lagged.</bdi>"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[1].starts_with("\n    <td>2</td>"), "{body}");
+    assert!(
+        rows[1].contains(
+            ": The user is blocked on the wiki: <bdi dir=\"auto\">&#60;b&#62;You&#60;/b&#62; are blocked.</bdi>"
+        ) && rows[1].contains("ended on 2"),
+        "the runner's reason, the wiki's words escaped: {}",
+        rows[1]
+    );
+    assert!(rows[2].starts_with("\n    <td>1</td>"), "{body}");
+    assert!(rows[2].contains("by Creator on "), "{}", rows[2]);
+    assert!(rows[2].contains("stopped by Admin on "), "{}", rows[2]);
+
+    let keys = setup
+        .client
+        .get("/batch/1/background_history?uselang=qqx")
+        .await;
+    for key in [
+        "(quickcategories-history-title: 1)",
+        "(quickcategories-history-started: Creator, ",
+        "(quickcategories-history-stopped-by: Admin, ",
+        "(quickcategories-history-ended-because: ",
+        "(quickcategories-reason-blocked: ",
+        "(quickcategories-history-waiting: ",
+    ] {
+        assert!(keys.body.contains(key), "{key} missing in {}", keys.body);
+    }
+
+    let batch_page = setup.client.get("/batch/1/").await;
+    assert!(
+        batch_page.body.contains(
+            "<a href=\"/batch/1/background_history\">Full history of the background runs</a>"
+        ),
+        "{}",
+        batch_page.body
+    );
+    let missing = setup.client.get("/batch/9/background_history").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_export_page_lists_every_export() {
+    let mut setup = setup().await;
+    setup.create("Alpha|+Category:New").await;
+    let batch_page = setup.client.get("/batch/1/").await;
+    assert!(
+        batch_page
+            .body
+            .contains("<a href=\"/batch/1/export/\">all exports, explained</a>"),
+        "{}",
+        batch_page.body
+    );
+    let page = setup.client.get("/batch/1/export/").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for expected in [
+        "<h1>Exports of batch #1</h1>",
+        "<a href=\"/batch/1/\">Batch #1: Test batch</a>",
+        "<a href=\"/batch/1/export/tpsv.txt\">Commands (text)</a>",
+        "ready to paste into a new batch",
+        "<a href=\"/batch/1/export/titles.txt\">Page titles (text)</a>",
+        "one title per line",
+        "<a href=\"/batch/1/export/metadata.json\">Metadata (JSON)</a>",
+        "the status and outcome of each command",
+    ] {
+        assert!(
+            page.body.contains(expected),
+            "{expected} missing: {}",
+            page.body
+        );
+    }
+    for link in ["tpsv.txt", "titles.txt", "metadata.json"] {
+        let export = setup.client.get(&format!("/batch/1/export/{link}")).await;
+        assert_eq!(export.status, StatusCode::OK, "{link}");
+    }
+    let keys = setup.client.get("/batch/1/export/?uselang=qqx").await;
+    assert!(
+        keys.body
+            .contains("(quickcategories-export-page-metadata-about)"),
+        "{}",
+        keys.body
+    );
+    let missing = setup.client.get("/batch/9/export/").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }

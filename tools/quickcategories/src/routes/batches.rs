@@ -267,6 +267,19 @@ fn run_row(run: &BackgroundRun) -> RunRow {
     }
 }
 
+/// Until when and why `run` waits, if it is active and waits.
+fn waiting(run: &BackgroundRun) -> Option<(String, RunReason)> {
+    run.suspended
+        .as_ref()
+        .filter(|suspension| run.stopped.is_none() && suspension.until > now())
+        .map(|suspension| {
+            (
+                format_time(suspension.until),
+                RunReason::parse(&suspension.reason),
+            )
+        })
+}
+
 /// Seconds between reloads of the page of a batch running in the background.
 const REFRESH_SECONDS: u32 = 10;
 
@@ -318,13 +331,17 @@ impl BatchPage {
         }
     }
 
-    /// Why a run waits or ended, as HTML in this page's language; the wiki's words and a text
-    /// the tool does not know as they are.
     fn reason(&self, reason: &RunReason) -> String {
-        match reason.text(|detail| foreign_html(detail, None)) {
-            Some(text) => self.page.messages.text(&text),
-            None => foreign_html(&reason.stored(), None),
-        }
+        reason_html(&self.page, reason)
+    }
+}
+
+/// Why a run waits or ended, as HTML in the page's language; the wiki's words and a text the
+/// tool does not know as they are.
+fn reason_html(page: &PageContext, reason: &RunReason) -> String {
+    match reason.text(|detail| foreign_html(detail, None)) {
+        Some(text) => page.messages.text(&text),
+        None => foreign_html(&reason.stored(), None),
     }
 }
 
@@ -359,16 +376,7 @@ pub(super) async fn show(
     let active_run = batch.active_run().map(|run| ActiveRun {
         started_by: run.started_by.clone(),
         started: format_time(run.started_at),
-        waiting: run
-            .suspended
-            .as_ref()
-            .filter(|suspension| suspension.until > now())
-            .map(|suspension| {
-                (
-                    format_time(suspension.until),
-                    RunReason::parse(&suspension.reason),
-                )
-            }),
+        waiting: waiting(run),
     });
     let stopped_early = batch
         .background
@@ -397,6 +405,59 @@ pub(super) async fn show(
         stopped_early,
         logged_in: user.is_some(),
         refresh_seconds: REFRESH_SECONDS,
+    })
+}
+
+/// One background run on the history page.
+pub(super) struct HistoryRow {
+    /// Counted from 1, the first run first.
+    number: usize,
+    run: RunRow,
+    /// Until when and why an active run waits, if it does.
+    waiting: Option<(String, RunReason)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "background_history.html")]
+pub(super) struct HistoryPage {
+    page: PageContext,
+    id: u64,
+    title: String,
+    /// Newest first.
+    rows: Vec<HistoryRow>,
+}
+
+impl HistoryPage {
+    fn reason(&self, reason: &RunReason) -> String {
+        reason_html(&self.page, reason)
+    }
+}
+
+/// `GET /batch/{id}/background_history`: every background run of the batch, newest first: who
+/// started it and when, and who stopped it and when, or when and why it ended.
+pub(super) async fn history(
+    State(state): State<AppState>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Result<HistoryPage, ErrorPage> {
+    let id = parse_batch_id(&id)?;
+    let batch = state.load_batch(id).await?;
+    let rows = batch
+        .background
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(index, run)| HistoryRow {
+            number: index + 1,
+            run: run_row(run),
+            waiting: waiting(run),
+        })
+        .collect();
+    Ok(HistoryPage {
+        page,
+        id,
+        title: batch.title,
+        rows,
     })
 }
 

@@ -1,14 +1,39 @@
-//! Exports of a batch: its commands, its page titles, and its metadata.
+//! Exports of a batch: its commands, its page titles, and its metadata, and the page that lists
+//! them.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use platform::ErrorPage;
+use platform::{ErrorPage, PageContext};
 use serde_json::json;
 
 use super::{AppState, parse_batch_id};
 use crate::command::Command;
 use crate::store::{Batch, CommandStatus};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "export.html")]
+pub(super) struct ExportPage {
+    page: PageContext,
+    id: u64,
+    title: String,
+}
+
+/// `GET /batch/{id}/export/`: every export of the batch, each with what it holds.
+pub(super) async fn page(
+    State(state): State<AppState>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Result<ExportPage, ErrorPage> {
+    let batch = load(&state, &id).await?;
+    Ok(ExportPage {
+        page,
+        id: batch.id,
+        title: batch.title,
+    })
+}
 
 async fn load(state: &AppState, id: &str) -> Result<Batch, ErrorPage> {
     state.load_batch(parse_batch_id(id)?).await

@@ -3,6 +3,7 @@
 pub(crate) mod background;
 mod batches;
 mod export;
+mod legacy;
 mod new_batch;
 
 use std::sync::Arc;
@@ -68,12 +69,15 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(new_batch::form).post(new_batch::create))
         .route("/batch/", get(batches::list))
         .route("/batch/{id}/", get(batches::show))
+        .route("/batch/{id}/background_history", get(batches::history))
         .route("/batch/{id}/run_slice", post(batches::run_slice))
         .route("/batch/{id}/start_background", post(background::start))
         .route("/batch/{id}/stop_background", post(background::stop))
+        .route("/batch/{id}/export/", get(export::page))
         .route("/batch/{id}/export/tpsv.txt", get(export::tpsv))
         .route("/batch/{id}/export/titles.txt", get(export::titles))
         .route("/batch/{id}/export/metadata.json", get(export::metadata))
+        .merge(legacy::routes())
         .with_state(state)
 }
 

@@ -82,6 +82,16 @@ fn line_error(error: &LineError) -> Text {
         LineError::EmptyCategory(field) => {
             Text::new("quickcategories-line-empty-category").arg(field)
         }
+        LineError::CategoryCharacter(field, c) => {
+            Text::new("quickcategories-line-category-character")
+                .arg(field)
+                .arg(c)
+        }
+        LineError::SortKeyMarkup(field, markup) => {
+            Text::new("quickcategories-line-sort-key-markup")
+                .arg(field)
+                .arg(markup)
+        }
         LineError::RemoveSortKeyRule(field) => {
             Text::new("quickcategories-line-remove-sort-key").arg(field)
         }
