@@ -94,7 +94,7 @@ pub fn sealing_key(platform: &Platform, store: &Store) -> Option<SealingKey> {
 }
 
 /// The whole application: the tool's routes inside the platform's layers. Fails only for a
-/// platform built without [`platform`]'s login.
+/// platform built without [`platform()`]'s login.
 pub fn app(
     platform: &Platform,
     settings: &Settings,
