@@ -72,12 +72,7 @@ impl Platform {
         };
         let catalog = Arc::new(Catalog::platform());
         Self {
-            site: Arc::new(Site {
-                tool,
-                title,
-                login_enabled: false,
-                catalog: catalog.clone(),
-            }),
+            site: Arc::new(Site::new(tool, title, false, catalog.clone())),
             user_agent: UserAgent::new(tool, platform.contact.as_deref()),
             sessions,
             mode,
@@ -101,9 +96,13 @@ impl Platform {
         tool_messages: &'static include_dir::Dir<'static>,
     ) -> Result<Self, PlatformError> {
         let catalog = Arc::new(Catalog::with_tool(tool_messages)?);
-        let mut site = (*self.site).clone();
-        site.catalog = catalog.clone();
-        self.site = Arc::new(site);
+        let site = &self.site;
+        self.site = Arc::new(Site::new(
+            site.tool,
+            site.title,
+            site.login_enabled,
+            catalog.clone(),
+        ));
         self.catalog = catalog;
         Ok(self)
     }
@@ -139,9 +138,8 @@ impl Platform {
             kept_groups,
             self.user_agent.clone(),
         )));
-        let mut site = (*self.site).clone();
-        site.login_enabled = true;
-        self.site = Arc::new(site);
+        let site = &self.site;
+        self.site = Arc::new(Site::new(site.tool, site.title, true, site.catalog.clone()));
         Ok(self)
     }
 

@@ -103,6 +103,8 @@ pub struct Catalog {
     by_code: HashMap<String, usize>,
     /// For each language (by index), the languages to look a key up in, in order.
     chains: Vec<Vec<usize>>,
+    /// English's index: most requests ask for nothing else.
+    source: usize,
 }
 
 impl Catalog {
@@ -159,10 +161,12 @@ impl Catalog {
                     .collect()
             })
             .collect();
+        let source = by_code[SOURCE_CODE];
         Ok(Self {
             languages,
             by_code,
             chains,
+            source,
         })
     }
 
@@ -186,6 +190,11 @@ impl Catalog {
             .collect();
         languages.sort_unstable();
         languages
+    }
+
+    /// How many values [`Messages::slot`] takes.
+    pub fn slots(&self) -> usize {
+        self.languages.len() + 1
     }
 
     /// Whether `code` is a language with translations.
@@ -291,10 +300,9 @@ pub struct Messages {
 impl Messages {
     /// The messages in English.
     pub fn source(catalog: Arc<Catalog>) -> Self {
-        let language = catalog.by_code[SOURCE_CODE];
         Self {
+            language: catalog.source,
             catalog,
-            language,
             keys_only: false,
         }
     }
@@ -327,6 +335,16 @@ impl Messages {
 
     pub fn catalog(&self) -> &Arc<Catalog> {
         &self.catalog
+    }
+
+    /// A number for this language among the catalog's (`qqx` last), for caches of text that
+    /// depends on the language alone: below [`Catalog::slots`].
+    pub fn slot(&self) -> usize {
+        if self.keys_only {
+            self.catalog.languages.len()
+        } else {
+            self.language
+        }
     }
 
     /// The interface language's code, for `lang` attributes (`qqx` when showing keys).

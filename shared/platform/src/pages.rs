@@ -1,7 +1,7 @@
 //! HTML pages shared by every tool: the layout context, error pages, the 404 fallback and the
 //! stylesheet.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use askama::Template;
 use axum::body::{Body, to_bytes};
@@ -13,14 +13,14 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::csrf::{self, CsrfToken};
 use crate::error::ErrorPage;
-use crate::i18n::{Catalog, Gender, Message, Messages, Text};
+use crate::i18n::{Arg, Catalog, Gender, Message, Messages, Text};
 use crate::language;
 use crate::language_choice::{self, Wishes};
 use crate::session::Session;
 use crate::user_agent::ToolInfo;
 
 /// What the layout shows about the tool, the same on every page.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Site {
     pub tool: ToolInfo,
     /// Human-readable name, e.g. "Translate Link".
@@ -29,6 +29,49 @@ pub struct Site {
     pub login_enabled: bool,
     /// The interface messages: the platform's and the tool's.
     pub catalog: Arc<Catalog>,
+    /// The footer's texts, per language ([`Messages::slot`]): the same on every page of a
+    /// language, so rendered once.
+    footers: Box<[OnceLock<Footer>]>,
+}
+
+/// The footer's texts in one language.
+#[derive(Debug)]
+struct Footer {
+    /// The source link, licence and host.
+    about: String,
+    /// The language menu link's text.
+    language: String,
+}
+
+impl Site {
+    pub fn new(
+        tool: ToolInfo,
+        title: &'static str,
+        login_enabled: bool,
+        catalog: Arc<Catalog>,
+    ) -> Self {
+        let footers = (0..catalog.slots()).map(|_| OnceLock::new()).collect();
+        Self {
+            tool,
+            title,
+            login_enabled,
+            catalog,
+            footers,
+        }
+    }
+
+    fn footer(&self, messages: &Messages) -> &Footer {
+        self.footers[messages.slot()].get_or_init(|| {
+            let name = language::autonym(messages.code()).unwrap_or("English");
+            Footer {
+                about: messages.render(
+                    "platform-footer",
+                    &[Arg::Text(self.tool.repository.to_owned())],
+                ),
+                language: messages.render("platform-language-link", &[Arg::Text(name.to_owned())]),
+            }
+        })
+    }
 }
 
 /// Everything the base layout needs; every page template has a `page: PageContext` field.
@@ -96,9 +139,14 @@ impl PageContext {
         self.messages.dir()
     }
 
-    /// The interface language's name in itself, for the language menu's link.
-    pub fn language_name(&self) -> &'static str {
-        language::autonym(self.messages.code()).unwrap_or("English")
+    /// The footer's source link, licence and host, in this page's language.
+    pub fn footer_about(&self) -> askama::filters::Safe<&str> {
+        askama::filters::Safe(&self.site.footer(&self.messages).about)
+    }
+
+    /// The language menu link's text ("Language: English"), in this page's language.
+    pub fn footer_language(&self) -> askama::filters::Safe<&str> {
+        askama::filters::Safe(&self.site.footer(&self.messages).language)
     }
 
     /// `/language?return_to=<this page>`: the language menu.
