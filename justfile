@@ -55,6 +55,10 @@ smoke-cold tool:
 smoke-selftest:
     bash ci/smoke-selftest.sh
 
+# Two builds of a tool compared on the same paths: instructions per request (callgrind) and req/s side by side.
+bench-compare old new *paths:
+    bash ci/compare-builds.sh {{ old }} {{ new }} {{ paths }}
+
 # Write the tree the Build Service builds for one tool, from a committed ref (default HEAD).
 deploy-tree tool dir ref="HEAD":
     bash ci/deploy-tree.sh {{ tool }} {{ dir }} {{ ref }}
