@@ -27,15 +27,12 @@ pub enum AuthorizationError {
     /// The wiki no longer accepts the user's authorization: the run cannot go on.
     #[error("{0}")]
     Revoked(String),
-    /// Worth trying again later (token endpoint unreachable, database down, lock held long).
+    /// Worth trying again later (token endpoint unreachable, lock held long).
     #[error("{0}")]
     Transient(String),
-}
-
-impl From<StoreError> for AuthorizationError {
-    fn from(error: StoreError) -> Self {
-        Self::Transient(error.to_string())
-    }
+    /// The database could not be read or written: nothing to do with the wiki.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// An access token, and the sealed form it is stored in (to recognise it if the wiki refuses it).

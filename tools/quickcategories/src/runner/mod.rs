@@ -278,6 +278,17 @@ impl Runner {
                 Err(AuthorizationError::Revoked(reason)) => {
                     return self.stop_run(claim.run, command_id, &reason).await;
                 }
+                Err(AuthorizationError::Store(error)) => {
+                    // The database, not the wiki: the runner can record nothing meanwhile, so it
+                    // waits for the database and goes on with this command, rather than making
+                    // the batch wait five minutes for a database blip. Not counted as an attempt.
+                    tracing::warn!(run = claim.run, command = command_id, %error, "database unavailable; retrying");
+                    attempt -= 1;
+                    if !self.backoff(&mut delay, stop).await {
+                        return self.release(command_id).await;
+                    }
+                    continue;
+                }
                 Err(AuthorizationError::Transient(reason)) => {
                     let reason = RunReason::RenewalPending(reason).stored();
                     if let Some(gave_up) = self
