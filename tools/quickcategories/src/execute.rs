@@ -5,6 +5,7 @@ use platform::mediawiki::{MediaWiki, MediaWikiError};
 use serde_json::Value;
 
 use crate::command::{Action, Command, SortKeyRule};
+use crate::preferences::Watchlist;
 use crate::store::{BatchId, Outcome};
 use crate::wikitext::{self, CategoryNamespace};
 
@@ -94,14 +95,16 @@ fn batch_link(batch: BatchId) -> String {
     format!("[[toolforge:quickcategories/batch/{batch}/|QuickCategories batch #{batch}]]")
 }
 
-/// Runs `command` and says what happened. Never fails: every failure is an outcome to show.
+/// Runs `command` and says what happened, with the watchlist preference of the user it
+/// runs for. Never fails: every failure is an outcome to show.
 pub async fn run(
     wiki: &MediaWiki,
     namespace: &CategoryNamespace,
     batch: BatchId,
     command: &Command,
+    watchlist: Watchlist,
 ) -> Outcome {
-    match try_run(wiki, namespace, batch, command).await {
+    match try_run(wiki, namespace, batch, command, watchlist).await {
         Ok(outcome) => outcome,
         Err(error) => outcome_of(error),
     }
@@ -112,6 +115,7 @@ async fn try_run(
     namespace: &CategoryNamespace,
     batch: BatchId,
     command: &Command,
+    watchlist: Watchlist,
 ) -> Result<Outcome, MediaWikiError> {
     let resolve_redirects = command.flags.resolve_redirects.unwrap_or(true);
     let create_missing = command.flags.create_missing_page.unwrap_or(false);
@@ -141,6 +145,7 @@ async fn try_run(
         ("text", &after),
         ("summary", &summary),
         ("starttimestamp", &page.start_timestamp),
+        ("watchlist", watchlist.as_str()),
     ];
     if let Some(base) = &page.base_timestamp {
         params.push(("basetimestamp", base));

@@ -4,12 +4,15 @@ pub mod cli;
 pub mod command;
 pub mod domain;
 pub mod execute;
+pub mod pagepile;
+pub mod preferences;
 pub mod processes;
 pub mod reason;
 mod routes;
 pub mod runner;
 mod settings;
 pub mod siteinfo;
+pub mod sitematrix;
 pub mod store;
 pub mod wikitext;
 
@@ -93,20 +96,32 @@ pub fn sealing_key(platform: &Platform, store: &Store) -> Option<SealingKey> {
     }
 }
 
-/// The whole application: the tool's routes inside the platform's layers. Fails only for a
-/// platform built without [`platform()`]'s login.
+/// Why the application cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A platform built without [`platform()`]'s login.
+    #[error(transparent)]
+    Platform(#[from] PlatformError),
+    /// No HTTP client for PagePile (TLS could not be set up).
+    #[error(transparent)]
+    PagePile(#[from] pagepile::PagePileError),
+}
+
+/// The whole application: the tool's routes inside the platform's layers.
 pub fn app(
     platform: &Platform,
     settings: &Settings,
     store: Store,
     sealing: Option<SealingKey>,
-) -> Result<Router, PlatformError> {
+) -> Result<Router, AppError> {
     let state = routes::AppState {
         store,
         settings: Arc::new(settings.clone()),
         siteinfo: siteinfo::SiteinfoCache::default(),
         user_agent: platform.user_agent().clone(),
         sealing,
+        pagepile: pagepile::PagePile::new(&settings.pagepile_url, platform.user_agent())?,
+        site_matrix: sitematrix::SiteMatrixCache::default(),
     };
     let grant_state = state.clone();
     let platform = platform

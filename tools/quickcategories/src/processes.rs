@@ -15,6 +15,8 @@ pub enum StartError {
     OAuth(#[from] platform::oauth::OAuthError),
     #[error(transparent)]
     Platform(#[from] platform::PlatformError),
+    #[error(transparent)]
+    App(#[from] crate::AppError),
     #[error("the database configuration is not valid: {0}")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

@@ -27,6 +27,9 @@ pub struct Settings {
     /// `[runner]`: the background runner (`TOOL_RUNNER__*`).
     #[serde(default)]
     pub runner: RunnerSettings,
+    /// PagePile's API, for batches from a pile and exports to one (`TOOL_PAGEPILE_URL`).
+    #[serde(default = "default_pagepile_url")]
+    pub pagepile_url: String,
 }
 
 /// `[runner]` / `TOOL_RUNNER__*`.
@@ -69,12 +72,17 @@ impl Default for Settings {
             slice_size: default_slice_size(),
             api_url_template: default_api_url_template(),
             runner: RunnerSettings::default(),
+            pagepile_url: default_pagepile_url(),
         }
     }
 }
 
 fn default_slice_size() -> u32 {
     5
+}
+
+fn default_pagepile_url() -> String {
+    crate::pagepile::DEFAULT_URL.to_owned()
 }
 
 fn default_api_url_template() -> String {
@@ -145,5 +153,9 @@ mod tests {
             "/tmp/quickcategories-runner.alive"
         );
         assert_eq!(config.tool.runner.idle_seconds, 5);
+        assert_eq!(
+            config.tool.pagepile_url,
+            "https://pagepile.toolforge.org/api.php"
+        );
     }
 }

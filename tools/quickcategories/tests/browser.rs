@@ -9,7 +9,7 @@ mod common;
 
 use common::{Tool, Wiki, env_for};
 use quickcategories::store::{BatchStore, MemoryStore, Store};
-use test_support::{Browser, FakeUser, FakeWiki, serve};
+use test_support::{Browser, FakePagePile, FakeUser, FakeWiki, serve};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_creates_runs_and_exports_a_batch() {
@@ -23,9 +23,11 @@ async fn a_user_creates_runs_and_exports_a_batch() {
     wiki.set("Beta", "Beta text.");
     let answering = wiki.clone();
     fake.on_api(move |request| answering.answer(request));
+    let pagepile = FakePagePile::start().await;
+    pagepile.add_pile(42, "enwiki", &["Alpha", "Beta"]);
     // As `just run` serves it: plain HTTP, batches in memory.
     let tool = Tool::new(
-        &env_for(&fake, &[]).without("TOOL_SECRET_KEY"),
+        &env_for(&fake, &[("TOOL_PAGEPILE_URL", pagepile.url())]).without("TOOL_SECRET_KEY"),
         Store::Memory(MemoryStore::new()),
     );
     let base = serve(
@@ -192,6 +194,36 @@ async fn a_user_creates_runs_and_exports_a_batch() {
         tool.store.batch(3).await.expect("store").is_some(),
         "created through the original's address"
     );
+
+    // Preferences, from the header: the default wiki fills the new-batch form.
+    browser.click("nav a[href=\"/preferences\"]").await;
+    browser.wait_for_url("/preferences").await;
+    browser.check_page("quickcategories-preferences").await;
+    browser.fill("#default_domain", "de.wikipedia.org").await;
+    browser
+        .fill(
+            "#suggested_domains",
+            "en.wikipedia.org\ncommons.wikimedia.org",
+        )
+        .await;
+    browser.click("input[value=\"nochange\"]").await;
+    browser.click("main form button[type=\"submit\"]").await;
+    browser.wait_for_url("/").await;
+    let domain = browser
+        .eval("return document.querySelector('#domain').value;")
+        .await;
+    assert_eq!(domain.as_str(), Some("de.wikipedia.org"));
+
+    // A batch from a PagePile, from the header.
+    browser.click("nav a[href=\"/batch/new/pagepile\"]").await;
+    browser.wait_for_url("/batch/new/pagepile").await;
+    browser.check_page("quickcategories-new-from-pile").await;
+    browser.fill("#page_pile_id", "42").await;
+    browser.fill("#actions", "+Category:Piled").await;
+    browser.click("main form button[type=\"submit\"]").await;
+    browser.wait_for_url("/batch/4/").await;
+    let piled = tool.store.batch(4).await.expect("store").expect("created");
+    assert_eq!(piled.commands.len(), 2, "one command per page of the pile");
 
     // The original logged out at GET /logout: the page there offers the logout button.
     browser.goto(&format!("{base}/logout")).await;

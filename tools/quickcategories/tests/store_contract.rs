@@ -2,6 +2,7 @@
 //! (a fresh database per test, from test-support's harness).
 
 use quickcategories::command::parse_line;
+use quickcategories::preferences::{Preferences, Watchlist};
 use quickcategories::store::{
     BatchStore, CommandStatus, Creator, FINISHED, MariaDbStore, MemoryStore, NewBatch, Outcome,
     Progress, SealedCredentials, StoredCommand, WEB_CLAIM_TIMEOUT_SECONDS,
@@ -649,6 +650,81 @@ async fn heartbeats_end_runs_with_nothing_left(store: impl BatchStore) {
     assert!(store.credentials(run).await.expect("read").is_none());
 }
 
+async fn preferences_are_kept_per_user_and_replaced_whole(store: impl BatchStore) {
+    assert_eq!(
+        store.preferences("1234").await.expect("read"),
+        Preferences::default(),
+        "nothing stored: the defaults"
+    );
+    let chosen = Preferences::parse(
+        "commons.wikimedia.org",
+        "en.wikipedia.org\nde.wikipedia.org",
+        "watch",
+    )
+    .expect("valid");
+    store
+        .store_preferences("1234", &chosen)
+        .await
+        .expect("stored");
+    assert_eq!(store.preferences("1234").await.expect("read"), chosen);
+    assert_eq!(
+        store.preferences("5678").await.expect("read"),
+        Preferences::default(),
+        "another user's are their own"
+    );
+    let cleared = Preferences::parse("", "", "nochange").expect("valid");
+    store
+        .store_preferences("1234", &cleared)
+        .await
+        .expect("stored");
+    assert_eq!(store.preferences("1234").await.expect("read"), cleared);
+}
+
+async fn a_claim_carries_the_watchlist_preference_of_who_started_the_run(store: impl BatchStore) {
+    let first = store
+        .create_batch(new_batch("", &["A|+Category:X"]))
+        .await
+        .expect("created");
+    store
+        .start_background(first, &starter(), &credentials("a"))
+        .await
+        .expect("started");
+    let claim = store
+        .claim_background_command("runner-1")
+        .await
+        .expect("claimed")
+        .expect("a command");
+    assert_eq!(
+        claim.watchlist,
+        Watchlist::Preferences,
+        "no preference stored"
+    );
+
+    let watching = Preferences {
+        watchlist: Watchlist::Watch,
+        ..Preferences::default()
+    };
+    store
+        .store_preferences(&starter().sub, &watching)
+        .await
+        .expect("stored");
+    let second = store
+        .create_batch(new_batch("", &["B|+Category:X"]))
+        .await
+        .expect("created");
+    store
+        .start_background(second, &starter(), &credentials("b"))
+        .await
+        .expect("started");
+    let claim = store
+        .claim_background_command("runner-1")
+        .await
+        .expect("claimed")
+        .expect("a command");
+    assert_eq!(claim.batch, second);
+    assert_eq!(claim.watchlist, Watchlist::Watch);
+}
+
 async fn mariadb_store(database: &TestDatabase) -> MariaDbStore {
     let options = MySqlConnectOptions::from_str(database.url()).expect("URL parses");
     MariaDbStore::connect_lazy(options)
@@ -691,6 +767,8 @@ contract!(
     a_runner_can_put_back_what_it_holds,
     one_refresher_at_a_time,
     a_slice_whose_request_died_is_taken_again_after_the_web_claim_timeout,
+    preferences_are_kept_per_user_and_replaced_whole,
+    a_claim_carries_the_watchlist_preference_of_who_started_the_run,
 );
 
 #[tokio::test]

@@ -131,7 +131,7 @@ async fn bad_input_shows_every_error_and_keeps_the_text() {
             .get("/batch/")
             .await
             .body
-            .matches("href=\"/batch/")
+            .matches("href=\"/batch/1/")
             .count(),
         0,
         "nothing stored"
@@ -790,6 +790,15 @@ async fn batches_in_memory_run_in_the_background_too() {
     let mut setup = setup().await;
     setup.wiki.set("Alpha", "Text.");
     setup.wiki.set("Beta", "Text.");
+    // The runner edits with the watchlist setting of whoever started the run.
+    let token = setup.token().await;
+    setup
+        .client
+        .post_form(
+            "/preferences",
+            &[("csrf_token", token.as_str()), ("watchlist", "watch")],
+        )
+        .await;
     setup
         .create("Alpha|+Category:New\nBeta|+Category:New")
         .await;
@@ -801,6 +810,11 @@ async fn batches_in_memory_run_in_the_background_too() {
     assert_eq!(
         (setup.wiki.edits("Alpha"), setup.wiki.edits("Beta")),
         (1, 1)
+    );
+    let edits = setup.requests(&[("action", "edit")]);
+    assert!(
+        edits.len() == 2 && edits.iter().all(|e| e.param("watchlist") == Some("watch")),
+        "{edits:?}"
     );
     assert!(
         batch.active_run().is_none(),
@@ -1058,8 +1072,11 @@ async fn every_address_of_the_original_tool_answers() {
     assert_eq!(ran.location(), Some("/batch/1/"));
 
     // GET: (the original's address, where it answers here if not at itself).
-    let gets: [(&str, Option<&str>); 14] = [
+    let gets: [(&str, Option<&str>); 17] = [
         ("/", None),
+        ("/batch/new/pagepile", None),
+        ("/batch/new/pagepile?page_pile_id=5", None),
+        ("/preferences", None),
         ("/batch/", None),
         ("/batch/?offset=0&limit=10", None),
         ("/batch/1/", None),
@@ -1105,6 +1122,17 @@ async fn every_address_of_the_original_tool_answers() {
     }
     let exported = setup.client.get("/batch/1/export/titles.txt").await;
     assert_eq!(exported.body, "Alpha\nBeta\n");
+    // The export to a new PagePile, a POST as in the original.
+    let token = setup.token().await;
+    let piled = setup
+        .client
+        .post_form(
+            "/batch/1/export/titles/all-pagepile",
+            &[("csrf_token", token.as_str())],
+        )
+        .await;
+    assert_eq!(piled.status, StatusCode::SEE_OTHER, "{}", piled.body);
+    assert!(setup.pagepile.pile(1).is_some());
     let unknown = setup.client.get("/batch/x/export/tpsv/all.txt").await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
 
@@ -1363,4 +1391,148 @@ async fn the_export_page_lists_every_export() {
     );
     let missing = setup.client.get("/batch/9/export/").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn preferences_fill_in_the_new_batch_form() {
+    let mut setup = setup().await;
+    let mut anonymous = setup.tool.client();
+    let logged_out = anonymous.get("/preferences").await;
+    assert_eq!(logged_out.status, StatusCode::OK);
+    assert!(
+        logged_out.body.contains("Log in to see and change them."),
+        "{}",
+        logged_out.body
+    );
+
+    let page = setup.client.get("/preferences").await;
+    assert!(
+        page.body
+            .contains("type=\"radio\" name=\"watchlist\" value=\"preferences\" checked"),
+        "the default: {}",
+        page.body
+    );
+    let token = page.csrf_token().expect("preferences form");
+    let saved = setup
+        .client
+        .post_form(
+            "/preferences",
+            &[
+                ("csrf_token", token.as_str()),
+                ("default_domain", "Commons.Wikimedia.org"),
+                (
+                    "suggested_domains",
+                    "en.wikipedia.org\r\n\r\nde.wikipedia.org\r\n",
+                ),
+                ("watchlist", "watch"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.location(), Some("/"));
+
+    let form = setup.client.get("/").await;
+    for expected in [
+        "name=\"domain\" value=\"commons.wikimedia.org\"",
+        "list=\"suggested-domains\"",
+        "<option value=\"en.wikipedia.org\"><option value=\"de.wikipedia.org\">",
+    ] {
+        assert!(form.body.contains(expected), "{expected}: {}", form.body);
+    }
+    let page = setup.client.get("/preferences").await;
+    for expected in [
+        "value=\"commons.wikimedia.org\"",
+        ">en.wikipedia.org\nde.wikipedia.org</textarea>",
+        "value=\"watch\" checked",
+    ] {
+        assert!(page.body.contains(expected), "{expected}: {}", page.body);
+    }
+    // Someone else's form is their own.
+    let other = anonymous.get("/").await;
+    assert!(other.body.contains("name=\"domain\" value=\"\""));
+}
+
+#[tokio::test]
+async fn bad_preferences_are_all_reported_and_nothing_is_saved() {
+    let mut setup = setup().await;
+    let token = setup.token().await;
+    let refused = setup
+        .client
+        .post_form(
+            "/preferences",
+            &[
+                ("csrf_token", token.as_str()),
+                ("default_domain", "example.org"),
+                ("suggested_domains", "en.wikipedia.org\nnot a wiki"),
+                ("watchlist", "always"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    for expected in [
+        "Default wiki: “example.org” is not the domain of a Wikimedia wiki",
+        "Suggested wikis, line 2: “not a wiki” is not the domain",
+        "“always” is not a watchlist choice.",
+        "value=\"example.org\"",
+        ">en.wikipedia.org\nnot a wiki</textarea>",
+    ] {
+        assert!(
+            refused.body.contains(expected),
+            "{expected}: {}",
+            refused.body
+        );
+    }
+    let form = setup.client.get("/").await;
+    assert!(
+        form.body.contains("name=\"domain\" value=\"\""),
+        "nothing saved: {}",
+        form.body
+    );
+    let forged = setup
+        .client
+        .post_form(
+            "/preferences",
+            &[
+                ("csrf_token", "forged"),
+                ("default_domain", "en.wikipedia.org"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert!(
+        setup
+            .client
+            .get("/")
+            .await
+            .body
+            .contains("name=\"domain\" value=\"\"")
+    );
+}
+
+#[tokio::test]
+async fn edits_follow_the_watchlist_preference() {
+    let mut setup = setup().await;
+    setup.wiki.set("Alpha", "text");
+    setup.wiki.set("Beta", "text");
+    setup.create("Alpha|+Category:New").await;
+    setup.run_slice("/batch/1/").await;
+
+    let token = setup.token().await;
+    setup
+        .client
+        .post_form(
+            "/preferences",
+            &[("csrf_token", token.as_str()), ("watchlist", "nochange")],
+        )
+        .await;
+    setup.create("Beta|+Category:New").await;
+    setup.run_slice("/batch/2/").await;
+
+    let watchlist = |title: &str| {
+        let edits = setup.requests(&[("action", "edit"), ("title", title)]);
+        assert_eq!(edits.len(), 1, "{title}");
+        edits[0].param("watchlist").map(str::to_owned)
+    };
+    assert_eq!(watchlist("Alpha").as_deref(), Some("preferences"));
+    assert_eq!(watchlist("Beta").as_deref(), Some("nochange"));
 }

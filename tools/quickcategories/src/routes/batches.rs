@@ -15,6 +15,7 @@ use super::{
 };
 use crate::domain::content_language;
 use crate::execute;
+use crate::preferences::Watchlist;
 use crate::reason::RunReason;
 use crate::store::{
     BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome,
@@ -507,6 +508,12 @@ pub(super) async fn run_slice(
                     .arg(error),
             )
         })?;
+    let watchlist = state
+        .store
+        .preferences(&user.identity.sub)
+        .await
+        .map_err(store_error)?
+        .watchlist;
     let commands = state
         .store
         .take_planned(id, state.settings.slice_size)
@@ -522,6 +529,7 @@ pub(super) async fn run_slice(
         batch.domain,
         id,
         commands,
+        watchlist,
     ));
     match slice.await {
         Ok(Ok(())) => Ok(Redirect::to(&format!("/batch/{id}/"))),
@@ -555,10 +563,11 @@ async fn run_commands(
     domain: String,
     batch: BatchId,
     commands: Vec<StoredCommand>,
+    watchlist: Watchlist,
 ) -> Result<(), SliceStop> {
     let mut commands = commands.into_iter();
     while let Some(command) = commands.next() {
-        let outcome = execute::run(&wiki, &namespace, batch, &command.command).await;
+        let outcome = execute::run(&wiki, &namespace, batch, &command.command, watchlist).await;
         // The wiki asks everyone to wait: not the command's fault, so it stays planned (with
         // the rest of the slice) instead of being marked failed.
         let wait = match &outcome {

@@ -4,12 +4,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
-use platform::{ErrorPage, PageContext};
+use axum::response::{IntoResponse, Redirect, Response};
+use platform::{ErrorPage, PageContext, Text};
 use serde_json::json;
 
-use super::{AppState, parse_batch_id};
+use super::{AppState, back_to_batch, parse_batch_id};
 use crate::command::Command;
 use crate::store::{Batch, CommandStatus};
 
@@ -120,4 +121,42 @@ pub(super) async fn metadata(
         "commands": statuses,
     });
     Ok(axum::Json(body).into_response())
+}
+
+/// `POST /batch/{id}/export/titles/all-pagepile`: a new PagePile of the batch's pages (each
+/// once, in the order of the commands), and the browser sent to it.
+pub(super) async fn to_pagepile(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Redirect, ErrorPage> {
+    let batch = load(&state, &id).await?;
+    let back = || (format!("/batch/{}/export/", batch.id), back_to_batch());
+    let matrix = state.site_matrix().await?;
+    let Some(wiki) = matrix.dbname(&batch.domain) else {
+        let (href, text) = back();
+        return Err(ErrorPage::new(
+            StatusCode::CONFLICT,
+            Text::new("quickcategories-error-pile-export-title"),
+            Text::new("quickcategories-error-pile-export-wiki").arg(&batch.domain),
+        )
+        .with_link(href, text));
+    };
+    let mut seen = std::collections::HashSet::new();
+    let pages: Vec<&str> = batch
+        .commands
+        .iter()
+        .map(|command| command.command.page.as_str())
+        .filter(|page| seen.insert(*page))
+        .collect();
+    match state.pagepile.create(wiki, &pages).await {
+        Ok(pile) => Ok(Redirect::to(&state.pagepile.pile_url(pile))),
+        Err(error) => {
+            tracing::warn!(%error, batch = batch.id, "PagePile export failed");
+            let (href, text) = back();
+            Err(ErrorPage::bad_gateway(
+                Text::new("quickcategories-error-pagepile-unreachable").arg(error),
+            )
+            .with_link(href, text))
+        }
+    }
 }

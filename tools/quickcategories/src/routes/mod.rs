@@ -5,6 +5,8 @@ mod batches;
 mod export;
 mod legacy;
 mod new_batch;
+mod new_from_pile;
+mod preferences;
 
 use std::sync::Arc;
 
@@ -14,8 +16,10 @@ use platform::mediawiki::{ClientOptions, MediaWiki};
 use platform::sealing::SealingKey;
 use platform::{ErrorPage, Text, UserAgent};
 
+use crate::pagepile::PagePile;
 use crate::settings::Settings;
 use crate::siteinfo::SiteinfoCache;
+use crate::sitematrix::{SITEMATRIX_DOMAIN, SiteMatrix, SiteMatrixCache};
 use crate::store::{BatchStore, Store, StoreError};
 
 /// What every handler shares.
@@ -27,6 +31,8 @@ pub struct AppState {
     pub user_agent: UserAgent,
     /// Seals background runs' tokens; `None` when background runs are not possible.
     pub sealing: Option<SealingKey>,
+    pub pagepile: PagePile,
+    pub site_matrix: SiteMatrixCache,
 }
 
 impl AppState {
@@ -41,6 +47,19 @@ impl AppState {
         .map_err(|error| {
             tracing::warn!(%error, domain, "cannot make an API client");
             ErrorPage::bad_gateway(Text::new("quickcategories-error-unreachable").arg(domain))
+        })
+    }
+
+    /// Wikimedia's wikis by database name and domain (Meta-Wiki's site matrix, kept a day).
+    async fn site_matrix(&self) -> Result<std::sync::Arc<SiteMatrix>, ErrorPage> {
+        let meta = self.anonymous_wiki(SITEMATRIX_DOMAIN).await?;
+        self.site_matrix.get(&meta).await.map_err(|error| {
+            tracing::warn!(%error, "sitematrix failed");
+            ErrorPage::bad_gateway(
+                Text::new("quickcategories-error-unreachable-because")
+                    .arg(SITEMATRIX_DOMAIN)
+                    .arg(error),
+            )
         })
     }
 
@@ -67,6 +86,14 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(new_batch::form).post(new_batch::create))
+        .route(
+            "/batch/new/pagepile",
+            get(new_from_pile::form).post(new_from_pile::create),
+        )
+        .route(
+            "/preferences",
+            get(preferences::page).post(preferences::save),
+        )
         .route("/batch/", get(batches::list))
         .route("/batch/{id}/", get(batches::show))
         .route("/batch/{id}/background_history", get(batches::history))
@@ -77,6 +104,10 @@ pub fn router(state: AppState) -> Router {
         .route("/batch/{id}/export/tpsv.txt", get(export::tpsv))
         .route("/batch/{id}/export/titles.txt", get(export::titles))
         .route("/batch/{id}/export/metadata.json", get(export::metadata))
+        .route(
+            "/batch/{id}/export/titles/all-pagepile",
+            post(export::to_pagepile),
+        )
         .merge(legacy::routes())
         .with_state(state)
 }

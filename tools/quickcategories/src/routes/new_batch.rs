@@ -9,8 +9,9 @@ use platform::login::{MaybeUser, User};
 use platform::{ErrorPage, PageContext, Text};
 
 use super::{AppState, foreign_html, store_error};
-use crate::command::{LineError, PageFlags, parse_commands};
+use crate::command::{Command, LineError, PageFlags, parse_commands};
 use crate::domain::{DomainError, WikiDomain, content_language};
+use crate::preferences::Preferences;
 use crate::store::{BatchStore, Creator, NewBatch};
 
 /// Longest batch title accepted.
@@ -28,6 +29,8 @@ pub(super) struct NewBatchPage {
     resolve_redirects: bool,
     create_missing_page: bool,
     errors: Vec<FormError>,
+    /// The user's suggested domains (preferences), offered for the domain field.
+    suggested_domains: Vec<String>,
 }
 
 /// A problem with what was sent, shown above the form in the reader's language.
@@ -46,20 +49,25 @@ pub(super) enum FormError {
 impl NewBatchPage {
     /// An error as HTML in this page's language.
     fn error(&self, error: &FormError) -> askama::filters::Safe<String> {
-        let messages = &self.page.messages;
-        askama::filters::Safe(match error {
-            FormError::Form(text) => messages.text(text),
-            FormError::Line { line, text, error } => messages.text(
-                &Text::new("quickcategories-error-line")
-                    .num(*line)
-                    .html(messages.text(error))
-                    .html(foreign_html(text, None)),
-            ),
-        })
+        error_html(&self.page, error)
     }
 }
 
-fn domain_error(error: &DomainError) -> Text {
+/// A form error as HTML in the language of `page`.
+pub(super) fn error_html(page: &PageContext, error: &FormError) -> askama::filters::Safe<String> {
+    let messages = &page.messages;
+    askama::filters::Safe(match error {
+        FormError::Form(text) => messages.text(text),
+        FormError::Line { line, text, error } => messages.text(
+            &Text::new("quickcategories-error-line")
+                .num(*line)
+                .html(messages.text(error))
+                .html(foreign_html(text, None)),
+        ),
+    })
+}
+
+pub(super) fn domain_error(error: &DomainError) -> Text {
     match error {
         DomainError::Empty => Text::new("quickcategories-error-domain-empty"),
         DomainError::NotWikimedia(input) => {
@@ -69,7 +77,7 @@ fn domain_error(error: &DomainError) -> Text {
 }
 
 /// Why a line is not a command, as a message.
-fn line_error(error: &LineError) -> Text {
+pub(super) fn line_error(error: &LineError) -> Text {
     match error {
         LineError::EmptyTitle => Text::new("quickcategories-line-empty-title"),
         LineError::TitleTooLong => {
@@ -110,18 +118,40 @@ pub(super) async fn form(
     State(state): State<AppState>,
     page: PageContext,
     MaybeUser(user): MaybeUser,
-) -> NewBatchPage {
-    NewBatchPage {
+) -> Result<NewBatchPage, ErrorPage> {
+    let preferences = match &user {
+        Some(user) => state
+            .store
+            .preferences(&user.identity.sub)
+            .await
+            .map_err(store_error)?,
+        None => Preferences::default(),
+    };
+    Ok(NewBatchPage {
         page,
         logged_in: user.is_some(),
         read_only: state.settings.read_only().map(str::to_owned),
-        domain: String::new(),
+        domain: preferences
+            .default_domain
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         title: String::new(),
         commands: String::new(),
         resolve_redirects: true,
         create_missing_page: false,
         errors: Vec::new(),
-    }
+        suggested_domains: suggestions(&preferences),
+    })
+}
+
+/// The suggested domains of `preferences`, for a `<datalist>`.
+pub(super) fn suggestions(preferences: &Preferences) -> Vec<String> {
+    preferences
+        .suggested_domains
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// Creates the batch, or shows the form again with every problem and everything typed.
@@ -132,33 +162,23 @@ pub(super) async fn create(
     body: String,
 ) -> Result<Response, ErrorPage> {
     state.refuse_if_read_only()?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let fields = Fields::parse(&body);
     let mut form = NewBatchPage {
         page,
         logged_in: true,
         read_only: None,
-        domain: field("domain"),
-        title: field("title"),
-        commands: field("commands"),
-        resolve_redirects: fields.iter().any(|(n, _)| n == "resolve_redirects"),
-        create_missing_page: fields.iter().any(|(n, _)| n == "create_missing_page"),
+        domain: fields.get("domain"),
+        title: fields.get("title"),
+        commands: fields.get("commands"),
+        resolve_redirects: fields.has("resolve_redirects"),
+        create_missing_page: fields.has("create_missing_page"),
         errors: Vec::new(),
+        suggested_domains: Vec::new(),
     };
     let domain = WikiDomain::parse(&form.domain)
         .map_err(|e| form.errors.push(FormError::Form(domain_error(&e))))
         .ok();
-    if form.title.chars().count() > MAX_TITLE_CHARS {
-        form.errors.push(FormError::Form(
-            Text::new("quickcategories-error-title-too-long").num(MAX_TITLE_CHARS),
-        ));
-    }
+    form.errors.extend(check_title(&form.title));
     let commands = match parse_commands(&form.commands) {
         Ok(commands) if commands.is_empty() => {
             form.errors.push(FormError::Form(Text::new(
@@ -168,68 +188,133 @@ pub(super) async fn create(
         }
         Ok(commands) => commands,
         Err(errors) => {
-            form.errors
-                .extend(errors.into_iter().map(|e| FormError::Line {
-                    line: e.line,
-                    error: line_error(&e.error),
-                    text: e.text,
-                }));
+            form.errors.extend(errors.into_iter().map(line_form_error));
             Vec::new()
         }
     };
-    // Namespace prefixes can only be checked against the wiki itself.
     if let (Some(domain), false) = (&domain, commands.is_empty()) {
-        let wiki = state.anonymous_wiki(domain.as_str()).await?;
-        match state
-            .siteinfo
-            .category_namespace(domain.as_str(), &wiki)
-            .await
-        {
-            Ok(namespace) => {
-                let lang = content_language(domain.as_str());
-                for (index, command) in commands.iter().enumerate() {
-                    for action in command
-                        .actions
-                        .iter()
-                        .filter(|a| !namespace.is_category_prefix(a.prefix()))
-                    {
-                        form.errors.push(FormError::Form(
-                            Text::new("quickcategories-error-not-category-namespace")
-                                .num(index + 1)
-                                .html(foreign_html(&command.page, Some(&lang)))
-                                .arg(action.prefix())
-                                .arg(domain.as_str()),
-                        ));
-                    }
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, %domain, "siteinfo failed");
-                form.errors.push(FormError::Form(
-                    Text::new("quickcategories-error-namespaces")
-                        .arg(domain.as_str())
-                        .arg(error),
-                ));
-            }
-        }
+        form.errors
+            .extend(check_namespaces(&state, domain, &commands).await?);
     }
     let Some(domain) = domain.filter(|_| form.errors.is_empty()) else {
+        form.suggested_domains = suggestions(
+            &state
+                .store
+                .preferences(&user.identity.sub)
+                .await
+                .unwrap_or_default(),
+        );
         return Ok((StatusCode::BAD_REQUEST, form).into_response());
     };
     let defaults = PageFlags {
         resolve_redirects: Some(form.resolve_redirects),
         create_missing_page: Some(form.create_missing_page),
     };
+    store_batch(&state, &user, &domain, &form.title, commands, &defaults).await
+}
+
+/// The fields of a posted form (`application/x-www-form-urlencoded`).
+pub(super) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub(super) fn parse(body: &str) -> Self {
+        Self(serde_urlencoded::from_str(body).unwrap_or_default())
+    }
+
+    /// The field's value; empty if it was not sent.
+    pub(super) fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether the field was sent (a checked checkbox).
+    pub(super) fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == name)
+    }
+}
+
+/// A bad line of the commands, as the form shows it.
+pub(super) fn line_form_error(error: crate::command::ParseError) -> FormError {
+    FormError::Line {
+        line: error.line,
+        error: line_error(&error.error),
+        text: error.text,
+    }
+}
+
+/// The batch title's problem, if it has one.
+pub(super) fn check_title(title: &str) -> Option<FormError> {
+    (title.chars().count() > MAX_TITLE_CHARS).then(|| {
+        FormError::Form(Text::new("quickcategories-error-title-too-long").num(MAX_TITLE_CHARS))
+    })
+}
+
+/// Every action whose prefix is no name of the wiki's category namespace: namespace names can
+/// only be checked against the wiki itself.
+pub(super) async fn check_namespaces(
+    state: &AppState,
+    domain: &WikiDomain,
+    commands: &[Command],
+) -> Result<Vec<FormError>, ErrorPage> {
+    let wiki = state.anonymous_wiki(domain.as_str()).await?;
+    let mut errors = Vec::new();
+    match state
+        .siteinfo
+        .category_namespace(domain.as_str(), &wiki)
+        .await
+    {
+        Ok(namespace) => {
+            let lang = content_language(domain.as_str());
+            for (index, command) in commands.iter().enumerate() {
+                for action in command
+                    .actions
+                    .iter()
+                    .filter(|a| !namespace.is_category_prefix(a.prefix()))
+                {
+                    errors.push(FormError::Form(
+                        Text::new("quickcategories-error-not-category-namespace")
+                            .num(index + 1)
+                            .html(foreign_html(&command.page, Some(&lang)))
+                            .arg(action.prefix())
+                            .arg(domain.as_str()),
+                    ));
+                }
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, %domain, "siteinfo failed");
+            errors.push(FormError::Form(
+                Text::new("quickcategories-error-namespaces")
+                    .arg(domain.as_str())
+                    .arg(error),
+            ));
+        }
+    }
+    Ok(errors)
+}
+
+/// Stores a checked batch of `user` and sends the browser to it.
+pub(super) async fn store_batch(
+    state: &AppState,
+    user: &User,
+    domain: &WikiDomain,
+    title: &str,
+    commands: Vec<Command>,
+    defaults: &PageFlags,
+) -> Result<Response, ErrorPage> {
     let batch = NewBatch {
         domain: domain.to_string(),
-        title: form.title.trim().to_owned(),
+        title: title.trim().to_owned(),
         creator: Creator {
             name: user.identity.username.clone(),
             sub: user.identity.sub.clone(),
         },
         commands: commands
             .into_iter()
-            .map(|c| c.with_defaults(&defaults))
+            .map(|c| c.with_defaults(defaults))
             .collect(),
     };
     let id = state.store.create_batch(batch).await.map_err(store_error)?;

@@ -365,7 +365,14 @@ impl Runner {
         };
         match self.siteinfo.category_namespace(&claim.domain, &wiki).await {
             Ok(namespace) => {
-                execute::run(&wiki, &namespace, claim.batch, &claim.command.command).await
+                execute::run(
+                    &wiki,
+                    &namespace,
+                    claim.batch,
+                    &claim.command.command,
+                    claim.watchlist,
+                )
+                .await
             }
             Err(error) => execute::outcome_of(error),
         }

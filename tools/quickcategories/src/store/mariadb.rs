@@ -22,6 +22,7 @@ use super::{
     now, now_ms,
 };
 use crate::command::Command;
+use crate::preferences::Preferences;
 
 /// How long a replica waits for another one that is migrating.
 const MIGRATION_LOCK_SECONDS: i64 = 60;
@@ -670,8 +671,9 @@ impl BatchStore for MariaDbStore {
         // A few candidates: when another runner holds the last planned commands of the first,
         // the next batch gets its turn instead of this runner idling.
         let candidates = sqlx::query(
-            "SELECT r.run_id, r.batch_id, b.domain FROM background_run r \
+            "SELECT r.run_id, r.batch_id, b.domain, p.watchlist FROM background_run r \
              JOIN batch b ON b.batch_id = r.batch_id \
+             LEFT JOIN preference p ON p.user_sub = r.started_by_sub \
              WHERE r.active_batch_id IS NOT NULL AND r.suspended_until <= ? \
              AND EXISTS (SELECT 1 FROM command c WHERE c.batch_id = r.batch_id AND c.status = 'planned') \
              ORDER BY r.last_claim_ms, r.run_id LIMIT 5",
@@ -724,6 +726,11 @@ impl BatchStore for MariaDbStore {
                 batch,
                 domain: candidate.try_get("domain").map_err(corrupt)?,
                 command,
+                watchlist: candidate
+                    .try_get::<Option<String>, _>("watchlist")
+                    .map_err(corrupt)?
+                    .and_then(|value| value.parse().ok())
+                    .unwrap_or_default(),
             }));
         }
         transaction.commit().await.map_err(unavailable)?;
@@ -810,6 +817,51 @@ impl BatchStore for MariaDbStore {
         .bind(&credentials.refresh_token)
         .bind(credentials.access_expires_at)
         .bind(run)
+        .execute(pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn preferences(&self, user_sub: &str) -> Result<Preferences, StoreError> {
+        let pool = self.ready().await?;
+        let row = sqlx::query(
+            "SELECT default_domain, suggested_domains, watchlist FROM preference WHERE user_sub = ?",
+        )
+        .bind(user_sub)
+        .fetch_optional(pool)
+        .await
+        .map_err(unavailable)?;
+        let Some(row) = row else {
+            return Ok(Preferences::default());
+        };
+        let default_domain: Option<String> = row.try_get("default_domain").map_err(corrupt)?;
+        let suggested: String = row.try_get("suggested_domains").map_err(corrupt)?;
+        let watchlist: String = row.try_get("watchlist").map_err(corrupt)?;
+        Ok(Preferences::from_stored(
+            default_domain.as_deref(),
+            &suggested,
+            &watchlist,
+        ))
+    }
+
+    async fn store_preferences(
+        &self,
+        user_sub: &str,
+        preferences: &Preferences,
+    ) -> Result<(), StoreError> {
+        let pool = self.ready().await?;
+        sqlx::query(
+            "INSERT INTO preference (user_sub, default_domain, suggested_domains, watchlist, updated_at) \
+             VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE default_domain = VALUES(default_domain), \
+             suggested_domains = VALUES(suggested_domains), watchlist = VALUES(watchlist), \
+             updated_at = VALUES(updated_at)",
+        )
+        .bind(user_sub)
+        .bind(preferences.default_domain.as_ref().map(|d| d.as_str()))
+        .bind(preferences.suggested_lines())
+        .bind(preferences.watchlist.as_str())
+        .bind(now())
         .execute(pool)
         .await
         .map_err(unavailable)?;

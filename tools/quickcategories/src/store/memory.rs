@@ -10,6 +10,7 @@ use super::{
     SealedCredentials, StoreError, StoredCommand, Suspension, WEB_CLAIM_TIMEOUT_SECONDS, now,
     now_ms,
 };
+use crate::preferences::Preferences;
 
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
@@ -25,11 +26,15 @@ struct State {
     runners: HashMap<String, i64>,
     runs: HashMap<RunId, RunState>,
     next_run: RunId,
+    /// By central user id.
+    preferences: HashMap<String, Preferences>,
 }
 
 #[derive(Debug)]
 struct RunState {
     batch: BatchId,
+    /// Central id of who started the run (whose preferences its edits follow).
+    starter_sub: String,
     credentials: Option<SealedCredentials>,
     last_claim_ms: i64,
     refresh_locked_until: i64,
@@ -220,6 +225,7 @@ impl BatchStore for MemoryStore {
             id,
             RunState {
                 batch,
+                starter_sub: starter.sub.clone(),
                 credentials: Some(credentials.clone()),
                 last_claim_ms: 0,
                 refresh_locked_until: 0,
@@ -366,6 +372,12 @@ impl BatchStore for MemoryStore {
         let command = command.clone();
         batch.updated_at = now;
         let domain = batch.domain.clone();
+        let watchlist = state
+            .runs
+            .get(&run)
+            .and_then(|r| state.preferences.get(&r.starter_sub))
+            .map(|p| p.watchlist)
+            .unwrap_or_default();
         state
             .claims
             .insert(command.id, (Some(runner.to_owned()), now));
@@ -377,6 +389,7 @@ impl BatchStore for MemoryStore {
             batch: batch_id,
             domain,
             command,
+            watchlist,
         }))
     }
 
@@ -433,6 +446,26 @@ impl BatchStore for MemoryStore {
             run_state.credentials = Some(credentials.clone());
             run_state.refresh_locked_until = 0;
         }
+        Ok(())
+    }
+
+    async fn preferences(&self, user_sub: &str) -> Result<Preferences, StoreError> {
+        Ok(self
+            .state()
+            .preferences
+            .get(user_sub)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn store_preferences(
+        &self,
+        user_sub: &str,
+        preferences: &Preferences,
+    ) -> Result<(), StoreError> {
+        self.state()
+            .preferences
+            .insert(user_sub.to_owned(), preferences.clone());
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ pub use mariadb::{DatabaseSettings, MariaDbStore};
 pub use memory::MemoryStore;
 
 use crate::command::Command;
+use crate::preferences::{Preferences, Watchlist};
 
 pub type BatchId = u64;
 pub type CommandId = u64;
@@ -223,6 +224,8 @@ pub struct Claim {
     pub batch: BatchId,
     pub domain: String,
     pub command: StoredCommand,
+    /// The watchlist preference of the user who started the run.
+    pub watchlist: Watchlist,
 }
 
 /// One line of the batch list.
@@ -358,6 +361,19 @@ pub trait BatchStore: Send + Sync {
         &self,
         run: RunId,
         credentials: &SealedCredentials,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The preferences of the user with this central id; the defaults if none are stored.
+    fn preferences(
+        &self,
+        user_sub: &str,
+    ) -> impl Future<Output = Result<Preferences, StoreError>> + Send;
+
+    /// Replaces the user's preferences.
+    fn store_preferences(
+        &self,
+        user_sub: &str,
+        preferences: &Preferences,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
@@ -511,6 +527,24 @@ impl BatchStore for Store {
         match self {
             Self::Memory(store) => store.store_credentials(run, credentials).await,
             Self::MariaDb(store) => store.store_credentials(run, credentials).await,
+        }
+    }
+
+    async fn preferences(&self, user_sub: &str) -> Result<Preferences, StoreError> {
+        match self {
+            Self::Memory(store) => store.preferences(user_sub).await,
+            Self::MariaDb(store) => store.preferences(user_sub).await,
+        }
+    }
+
+    async fn store_preferences(
+        &self,
+        user_sub: &str,
+        preferences: &Preferences,
+    ) -> Result<(), StoreError> {
+        match self {
+            Self::Memory(store) => store.store_preferences(user_sub, preferences).await,
+            Self::MariaDb(store) => store.store_preferences(user_sub, preferences).await,
         }
     }
 }

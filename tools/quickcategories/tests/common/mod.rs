@@ -15,7 +15,9 @@ use quickcategories::Settings;
 use quickcategories::runner::Runner;
 use quickcategories::store::{Batch, BatchStore, MemoryStore, Store};
 use serde_json::{Value, json};
-use test_support::{ApiRequest, FakeUser, FakeWiki, TestClient, TestResponse, api_error};
+use test_support::{
+    ApiRequest, FakePagePile, FakeUser, FakeWiki, TestClient, TestResponse, api_error,
+};
 use tokio::sync::watch;
 
 pub const SECRET: &str = "quickcategories-test-secret-key-0123456789";
@@ -74,6 +76,21 @@ impl Wiki {
     }
 
     pub fn answer(&self, request: &ApiRequest) -> Option<Value> {
+        // Meta-Wiki's list of wikis (every domain is this fake wiki).
+        if request.has(&[("action", "sitematrix")]) {
+            return Some(json!({"sitematrix": {
+                "count": 3,
+                "0": {"code": "en", "name": "English", "site": [
+                    {"url": "https://en.wikipedia.org", "dbname": "enwiki", "code": "wiki"},
+                ]},
+                "1": {"code": "de", "name": "Deutsch", "site": [
+                    {"url": "https://de.wikipedia.org", "dbname": "dewiki", "code": "wiki"},
+                ]},
+                "specials": [
+                    {"url": "https://commons.wikimedia.org", "dbname": "commonswiki", "code": "commons"},
+                ],
+            }}));
+        }
         if request.has(&[("meta", "siteinfo")]) {
             return Some(json!({"query": {
                 "namespaces": {"14": {"id": 14, "case": "first-letter", "name": "Category", "canonical": "Category"}},
@@ -158,6 +175,7 @@ impl Wiki {
 
 pub struct Setup {
     pub fake: FakeWiki,
+    pub pagepile: FakePagePile,
     pub wiki: Wiki,
     pub client: TestClient,
     pub tool: Tool,
@@ -393,11 +411,15 @@ pub async fn setup_with(extra: &[(&'static str, &str)], store: Store) -> Setup {
     let wiki = Wiki::default();
     let answering = wiki.clone();
     fake.on_api(move |request| answering.answer(request));
-    let tool = Tool::new(&env_for(&fake, extra), store);
+    let pagepile = FakePagePile::start().await;
+    let mut extra = extra.to_vec();
+    extra.push(("TOOL_PAGEPILE_URL", pagepile.url()));
+    let tool = Tool::new(&env_for(&fake, &extra), store);
     let mut client = tool.client();
     fake.log_in(&mut client, "/login").await;
     Setup {
         fake,
+        pagepile,
         wiki,
         client,
         tool,
