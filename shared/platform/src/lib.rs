@@ -7,8 +7,9 @@
 //! once.
 
 // Dependencies run one way, leaves first: language, message_syntax → i18n → error → sealing →
-// session → csrf → cross_origin; oauth → refresh; mediawiki → rights; security_headers →
-// health; language_choice; all of those → login → pages → language_menu → pipeline → app.
+// session → csrf → cross_origin; oauth → refresh; mediawiki → rights, sitematrix; user_agent →
+// pagepile; security_headers → health; language_choice; all of those → login → pages →
+// language_menu → pipeline → app.
 pub mod app;
 pub mod config;
 pub mod cross_origin;
@@ -23,6 +24,7 @@ pub mod login;
 pub mod mediawiki;
 pub mod message_syntax;
 pub mod oauth;
+pub mod pagepile;
 pub mod pages;
 pub mod pipeline;
 pub mod refresh;
@@ -31,6 +33,7 @@ pub mod sealing;
 pub mod security_headers;
 pub mod serve;
 pub mod session;
+pub mod sitematrix;
 pub mod telemetry;
 pub mod user_agent;
 

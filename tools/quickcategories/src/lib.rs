@@ -4,7 +4,6 @@ pub mod cli;
 pub mod command;
 pub mod domain;
 pub mod execute;
-pub mod pagepile;
 pub mod preferences;
 pub mod processes;
 pub mod reason;
@@ -12,7 +11,6 @@ mod routes;
 pub mod runner;
 mod settings;
 pub mod siteinfo;
-pub mod sitematrix;
 pub mod store;
 pub mod wikitext;
 
@@ -104,7 +102,7 @@ pub enum AppError {
     Platform(#[from] PlatformError),
     /// No HTTP client for PagePile (TLS could not be set up).
     #[error(transparent)]
-    PagePile(#[from] pagepile::PagePileError),
+    PagePile(#[from] platform::pagepile::PagePileError),
 }
 
 /// The whole application: the tool's routes inside the platform's layers.
@@ -120,8 +118,8 @@ pub fn app(
         siteinfo: siteinfo::SiteinfoCache::default(),
         user_agent: platform.user_agent().clone(),
         sealing,
-        pagepile: pagepile::PagePile::new(&settings.pagepile_url, platform.user_agent())?,
-        site_matrix: sitematrix::SiteMatrixCache::default(),
+        pagepile: platform::pagepile::PagePile::new(&settings.pagepile_url, platform.user_agent())?,
+        site_matrix: platform::sitematrix::SiteMatrixCache::default(),
     };
     let grant_state = state.clone();
     let platform = platform

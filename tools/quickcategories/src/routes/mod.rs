@@ -16,11 +16,11 @@ use platform::mediawiki::{ClientOptions, MediaWiki};
 use platform::sealing::SealingKey;
 use platform::{ErrorPage, Text, UserAgent};
 
-use crate::pagepile::PagePile;
 use crate::settings::Settings;
 use crate::siteinfo::SiteinfoCache;
-use crate::sitematrix::{SITEMATRIX_DOMAIN, SiteMatrix, SiteMatrixCache};
 use crate::store::{BatchStore, Store, StoreError};
+use platform::pagepile::PagePile;
+use platform::sitematrix::{SITEMATRIX_DOMAIN, SiteMatrix, SiteMatrixCache};
 
 /// What every handler shares.
 #[derive(Debug, Clone)]

@@ -16,7 +16,7 @@ use super::new_batch::{
 use super::{AppState, foreign_html};
 use crate::command::{PageFlags, parse_commands, parse_line};
 use crate::domain::WikiDomain;
-use crate::pagepile::PagePileError;
+use platform::pagepile::PagePileError;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "new_from_pile.html")]

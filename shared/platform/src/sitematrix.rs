@@ -1,12 +1,12 @@
 //! Wikimedia's wikis by database name (`enwiki`) and by domain (`en.wikipedia.org`), from
-//! Meta-Wiki's `action=sitematrix`. PagePile names a pile's wiki by database name; batches
-//! name it by domain. The matrix changes when a wiki is created, so it is kept for a day.
+//! Meta-Wiki's `action=sitematrix`. PagePile names a pile's wiki by database name; tools name
+//! it by domain. The matrix changes when a wiki is created, so it is kept for a day.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use platform::mediawiki::{MediaWiki, MediaWikiError};
+use crate::mediawiki::{MediaWiki, MediaWikiError};
 use serde_json::Value;
 
 /// The wiki whose API answers `action=sitematrix`.

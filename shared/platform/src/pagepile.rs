@@ -1,8 +1,9 @@
-//! PagePile (<https://pagepile.toolforge.org/>): lists of pages on one wiki, by number. A batch
-//! can be made from a pile, and a batch's pages can be exported to a new pile.
+//! PagePile (<https://pagepile.toolforge.org/>): lists of pages on one wiki, by number, that
+//! tools read and make for each other (QuickCategories makes batches from piles and exports
+//! batches to piles; PagePile Visual Filter filters piles). `test_support::FakePagePile` stands
+//! in for it in tests.
 
-use platform::UserAgent;
-use platform::user_agent::http_client_builder;
+use crate::user_agent::{UserAgent, http_client_builder};
 use serde::Deserialize;
 
 /// PagePile's API as Toolforge serves it (`TOOL_PAGEPILE_URL` overrides it).
@@ -68,6 +69,11 @@ impl PagePile {
     /// Where a browser sees pile `id` (PagePile's own view of its data).
     pub fn pile_url(&self, id: u64) -> String {
         format!("{}?action=get_data&id={id}", self.url)
+    }
+
+    /// The same as an HTML page, for people rather than programs.
+    pub fn pile_page_url(&self, id: u64) -> String {
+        format!("{}&format=html", self.pile_url(id))
     }
 
     /// The pile with this number.
