@@ -19,6 +19,7 @@ use crate::oauth::{OAuthConfig, OAuthError, OAuthProvider};
 use crate::pages::{self, Site};
 use crate::pipeline::{self, Pipeline};
 use crate::sealing::SealingKey;
+use crate::security_headers;
 use crate::session::SessionSettings;
 use crate::user_agent::{ToolInfo, UserAgent};
 use crate::{csrf, health};
@@ -34,6 +35,8 @@ pub enum PlatformError {
     OAuth(#[from] OAuthError),
     #[error(transparent)]
     Messages(#[from] CatalogError),
+    #[error("image sources must be plain https:// origins, got {0:?}")]
+    ImageSources(Vec<String>),
 }
 
 /// Everything a tool gets from the platform, built once at start from its configuration.
@@ -53,6 +56,9 @@ pub struct Platform {
     /// What tools derive their own keys from ([`Platform::sealing_key`]): the configured secret
     /// key, or in local development a random one for this process. Never handed out.
     key_material: secrecy::SecretString,
+    /// The content security policy of a tool that shows images from elsewhere
+    /// ([`Platform::with_image_sources`]); `None`: the default one (this tool's resources only).
+    content_security_policy: Option<axum::http::HeaderValue>,
 }
 
 impl Platform {
@@ -86,7 +92,19 @@ impl Platform {
                 .secret_key
                 .clone()
                 .unwrap_or_else(random_key_material),
+            content_security_policy: None,
         }
+    }
+
+    /// Lets pages show images from these origins (`https://upload.wikimedia.org` for Commons
+    /// thumbnails); everything else stays limited to the tool's own resources.
+    pub fn with_image_sources(mut self, sources: &[&str]) -> Result<Self, PlatformError> {
+        self.content_security_policy = Some(
+            security_headers::policy_with_image_sources(sources).ok_or_else(|| {
+                PlatformError::ImageSources(sources.iter().map(|s| (*s).to_owned()).collect())
+            })?,
+        );
+        Ok(self)
     }
 
     /// Adds the tool's interface messages, its `i18n/` folder compiled in:
@@ -219,6 +237,7 @@ impl Platform {
             site: self.site.clone(),
             sessions: self.sessions.clone(),
             login: self.login.clone(),
+            content_security_policy: self.content_security_policy.clone(),
         });
         let stack = ServiceBuilder::new()
             .layer(middleware::from_fn_with_state(pipeline, pipeline::run))

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::HeaderValue;
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_SECURITY_POLICY};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -33,6 +34,8 @@ pub struct Pipeline {
     pub site: Arc<Site>,
     pub sessions: SessionSettings,
     pub login: Option<Arc<Login>>,
+    /// Replaces the default content security policy ([`crate::Platform::with_image_sources`]).
+    pub content_security_policy: Option<HeaderValue>,
 }
 
 /// The middleware (`axum::middleware::from_fn_with_state`).
@@ -70,6 +73,11 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
         response
     };
     security_headers::apply(response.headers_mut());
+    if let Some(policy) = &pipeline.content_security_policy {
+        response
+            .headers_mut()
+            .insert(CONTENT_SECURITY_POLICY, policy.clone());
+    }
     // The access log: path only, never the query (it may carry user input not meant for logs).
     tracing::info!(
         %method,

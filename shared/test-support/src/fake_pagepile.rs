@@ -112,20 +112,34 @@ async fn read(
     if let Some(status) = state.failing {
         return status.into_response();
     }
-    if param(&params, "action") != Some("get_data") || param(&params, "format") != Some("json") {
+    if param(&params, "action") != Some("get_data") {
         return (StatusCode::BAD_REQUEST, "unknown action").into_response();
     }
     let pile = param(&params, "id")
         .and_then(|id| id.parse::<u64>().ok())
         .and_then(|id| state.piles.get(&id).map(|pile| (id, pile)));
-    match pile {
-        Some((id, pile)) => axum::Json(json!({
+    match (pile, param(&params, "format")) {
+        // The page people see: the wiki and the pages, one a line.
+        (Some((id, pile)), Some("html")) => axum::response::Html(format!(
+            "<!DOCTYPE html><title>PagePile #{id}</title><p>{}</p><ol>{}</ol>",
+            pile.wiki,
+            pile.pages
+                .iter()
+                .map(|page| format!(
+                    "<li>{}</li>",
+                    page.replace('&', "&amp;").replace('<', "&lt;")
+                ))
+                .collect::<String>()
+        ))
+        .into_response(),
+        (Some((id, pile)), Some("json")) => axum::Json(json!({
             "id": id,
             "wiki": pile.wiki,
             "pages": pile.pages,
         }))
         .into_response(),
-        None => NO_SUCH_PILE.into_response(),
+        (Some(_), _) => (StatusCode::BAD_REQUEST, "unknown format").into_response(),
+        (None, _) => NO_SUCH_PILE.into_response(),
     }
 }
 

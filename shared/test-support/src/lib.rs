@@ -2,6 +2,7 @@
 
 mod browser;
 mod client;
+mod fake_commons;
 mod fake_pagepile;
 mod fake_wiki;
 pub mod i18n;
@@ -10,6 +11,7 @@ mod proxy;
 
 pub use browser::{Browser, DESKTOP_WIDTH, PHONE_WIDTH, screenshot_dir, serve};
 pub use client::{TestClient, TestResponse};
+pub use fake_commons::{FakeCommons, SITES, TITLES_LIMIT, site_matrix};
 pub use fake_pagepile::{FakePagePile, FakePile};
 pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN, TokenFailure, api_error};
 pub use mariadb::{TestDatabase, test_database};

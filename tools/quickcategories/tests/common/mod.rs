@@ -77,19 +77,8 @@ impl Wiki {
 
     pub fn answer(&self, request: &ApiRequest) -> Option<Value> {
         // Meta-Wiki's list of wikis (every domain is this fake wiki).
-        if request.has(&[("action", "sitematrix")]) {
-            return Some(json!({"sitematrix": {
-                "count": 3,
-                "0": {"code": "en", "name": "English", "site": [
-                    {"url": "https://en.wikipedia.org", "dbname": "enwiki", "code": "wiki"},
-                ]},
-                "1": {"code": "de", "name": "Deutsch", "site": [
-                    {"url": "https://de.wikipedia.org", "dbname": "dewiki", "code": "wiki"},
-                ]},
-                "specials": [
-                    {"url": "https://commons.wikimedia.org", "dbname": "commonswiki", "code": "commons"},
-                ],
-            }}));
+        if let Some(matrix) = test_support::site_matrix(request) {
+            return Some(matrix);
         }
         if request.has(&[("meta", "siteinfo")]) {
             return Some(json!({"query": {

@@ -1,0 +1,88 @@
+//! PagePile Visual Filter's own configuration keys (next to the platform's).
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// PagePile's API (`TOOL_PAGEPILE_URL`).
+    #[serde(default = "default_pagepile_url")]
+    pub pagepile_url: String,
+    /// Where a wiki's Action API is, `{domain}` replaced (`TOOL_API_URL_TEMPLATE`): Commons for
+    /// thumbnails, Meta-Wiki for the site matrix.
+    #[serde(default = "default_api_url_template")]
+    pub api_url_template: String,
+    /// The origin thumbnails come from, allowed by the pages' content security policy
+    /// (`TOOL_THUMBNAIL_ORIGIN`).
+    #[serde(default = "default_thumbnail_origin")]
+    pub thumbnail_origin: String,
+    /// How many thumbnail requests (of 50 files each) one page has in flight
+    /// (`TOOL_THUMBNAIL_CONCURRENCY`).
+    #[serde(default = "default_thumbnail_concurrency")]
+    pub thumbnail_concurrency: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            pagepile_url: default_pagepile_url(),
+            api_url_template: default_api_url_template(),
+            thumbnail_origin: default_thumbnail_origin(),
+            thumbnail_concurrency: default_thumbnail_concurrency(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn api_url(&self, domain: &str) -> String {
+        self.api_url_template.replace("{domain}", domain)
+    }
+}
+
+fn default_pagepile_url() -> String {
+    platform::pagepile::DEFAULT_URL.to_owned()
+}
+
+fn default_api_url_template() -> String {
+    "https://{domain}/w/api.php".to_owned()
+}
+
+fn default_thumbnail_origin() -> String {
+    "https://upload.wikimedia.org".to_owned()
+}
+
+fn default_thumbnail_concurrency() -> usize {
+    4
+}
+
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
+
+    use super::Settings;
+
+    #[test]
+    fn defaults_need_no_configuration_and_variables_override_them() {
+        let defaults = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads")
+            .tool;
+        assert_eq!(
+            defaults.pagepile_url,
+            "https://pagepile.toolforge.org/api.php"
+        );
+        assert_eq!(
+            defaults.api_url("commons.wikimedia.org"),
+            "https://commons.wikimedia.org/w/api.php"
+        );
+        assert_eq!(defaults.thumbnail_origin, "https://upload.wikimedia.org");
+        assert_eq!(defaults.thumbnail_concurrency, 4);
+        let environment: &[(&str, &str)] = &[
+            ("TOOL_PAGEPILE_URL", "http://127.0.0.1:9/api.php"),
+            ("TOOL_THUMBNAIL_CONCURRENCY", "2"),
+        ];
+        let set = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
+            .expect("config loads")
+            .tool;
+        assert_eq!(set.pagepile_url, "http://127.0.0.1:9/api.php");
+        assert_eq!(set.thumbnail_concurrency, 2);
+    }
+}
