@@ -10,7 +10,8 @@
 # into a pipe as a container's stdout is. BENCH_RUST_LOG=warn measures without it.
 #
 # Usage: ci/bench.sh <tool> [seconds per path, default 5]
-# BENCH_PATHS="/healthz / …" chooses the paths (default: /healthz, /, the stylesheet, a 404).
+# BENCH_PATHS="/healthz / …" chooses the paths (default: tools/<tool>/bench-paths if there is
+# one, else /healthz, /, the stylesheet, a 404).
 # BENCH_ROUNDS=n (default 3): each path is loaded n times, tool and bare in turn, and the
 # median of each is printed: on 2 cores shared with wrk, single runs vary by ±20 %.
 # BENCH_BINARY=<path> benchmarks that binary of the tool instead (e.g. an older build, for a
@@ -23,7 +24,10 @@ seconds=${2:-5}
 require_tool "$tool"
 root=$(repo_root)
 command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
-paths=${BENCH_PATHS:-/healthz / /static/style.css /does-not-exist}
+# A tool may name its own pages worth measuring in tools/<tool>/bench-paths (one line).
+default_paths="/healthz / /static/style.css /does-not-exist"
+[[ -f "$root/tools/$tool/bench-paths" ]] && default_paths=$(tr '\n' ' ' < "$root/tools/$tool/bench-paths")
+paths=${BENCH_PATHS:-$default_paths}
 rounds=${BENCH_ROUNDS:-3}
 connections=64
 

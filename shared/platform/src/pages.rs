@@ -236,7 +236,8 @@ pub async fn render_errors(
     }
     let (error, parts) = match response.extensions().get::<Arc<ErrorPage>>().cloned() {
         Some(error) => ((*error).clone(), response.into_parts().0),
-        None if is_html(&response) => return response,
+        // A page of the tool's own, or an API's JSON answer (an error in the API's terms).
+        None if is_html(&response) || is_json(&response) => return response,
         None => {
             let (parts, body) = response.into_parts();
             (framework_error(status, body).await, parts)
@@ -257,6 +258,14 @@ pub async fn render_errors(
     parts.status = page.status();
     parts.headers.extend(page.headers_mut().drain());
     Response::from_parts(parts, page.into_body())
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"))
 }
 
 fn is_html(response: &Response) -> bool {

@@ -61,6 +61,15 @@ fn tool_routes() -> Router {
                 )
             }),
         )
+        .route(
+            "/api/missing",
+            get(|| async {
+                (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(serde_json::json!("no such thing")),
+                )
+            }),
+        )
         .route("/panic", get(panics))
         .route(
             "/slow",
@@ -159,6 +168,14 @@ async fn bad_request_page_gives_the_reason() {
     let response = client.post_form("/bad", &[("csrf_token", &token)]).await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
     assert!(response.body.contains("The frobnicator must be positive."));
+}
+
+#[tokio::test]
+async fn an_apis_json_error_stays_json() {
+    let response = production_client().get("/api/missing").await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    assert_eq!(response.body, "\"no such thing\"");
 }
 
 #[tokio::test]

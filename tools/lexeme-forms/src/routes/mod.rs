@@ -1,0 +1,299 @@
+//! The tool's pages and its JSON API.
+
+mod api;
+mod bulk;
+mod edit;
+mod form;
+mod index;
+
+use std::sync::Arc;
+
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use platform::login::User;
+use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
+use platform::{ErrorPage, PageContext, Text, UserAgent};
+
+use crate::settings::{Settings, Wiki};
+use crate::templates::{Lookup, Template, Templates};
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    templates: &'static Templates,
+    settings: Arc<Settings>,
+    user_agent: UserAgent,
+    /// An OAuth consumer is configured: lexemes are saved (else answered as JSON).
+    saves: bool,
+}
+
+impl AppState {
+    pub fn new(
+        templates: &'static Templates,
+        settings: Settings,
+        user_agent: UserAgent,
+        saves: bool,
+    ) -> Self {
+        Self {
+            templates,
+            settings: Arc::new(settings),
+            user_agent,
+            saves,
+        }
+    }
+
+    async fn reader(&self, wiki: Wiki) -> Result<MediaWiki, ErrorPage> {
+        crate::wikidata::reader(&self.settings, &self.user_agent, wiki)
+            .await
+            .map_err(|error| wiki_error(wiki, &error))
+    }
+
+    /// An API client acting as `user` on the template's wiki.
+    async fn writer(&self, user: &User, wiki: Wiki) -> Result<MediaWiki, ErrorPage> {
+        let options = ClientOptions {
+            // Edits back off when Wikidata's replicas lag, as bots and tools are asked to.
+            maxlag: Some(5),
+            ..ClientOptions::default()
+        };
+        user.mediawiki(&self.settings.api_url(wiki), options)
+            .await
+            .map_err(|error| wiki_error(wiki, &error))
+    }
+}
+
+/// The page for a wiki that failed: 502 with what it said.
+fn wiki_error(wiki: Wiki, error: &MediaWikiError) -> ErrorPage {
+    tracing::warn!(%error, wiki = wiki.domain(), "Wikidata failed");
+    match error {
+        MediaWikiError::Api { code, info } if code == "editconflict" => {
+            ErrorPage::conflict(Text::new("lexeme-forms-error-edit-conflict").arg(info))
+        }
+        _ => ErrorPage::bad_gateway(
+            Text::new("lexeme-forms-error-wiki")
+                .arg(wiki.domain())
+                .arg(error),
+        ),
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(index::page))
+        .route(
+            "/template/{name}/",
+            get(form::simple).post(form::submit_simple),
+        )
+        .route(
+            "/template/{name}/advanced/",
+            get(form::advanced).post(form::submit_advanced),
+        )
+        .route(
+            "/template/{name}/edit/{lexeme_id}",
+            get(edit::page).post(edit::submit),
+        )
+        .route("/template/{name}/bulk/", get(bulk::page).post(bulk::submit))
+        .route("/api/v1/template/", get(api::all_templates))
+        .route("/api/v1/template/{name}", get(api::template))
+        .route(
+            "/api/v1/duplicates/{wiki}/{language_code}/{*lemma}",
+            get(api::duplicates),
+        )
+        .route(
+            "/api/v1/match_template_to_lexeme/{wiki}/{lexeme_id}",
+            get(api::match_every_template),
+        )
+        .route(
+            "/api/v1/match_template_to_lexeme/{wiki}/{lexeme_id}/{name}",
+            get(api::match_one_template),
+        )
+        .route(
+            "/api/v1/no_duplicate/{language_code}",
+            get(api::no_duplicate),
+        )
+        .route(
+            "/api/v1/advanced_partial_forms_hint/{language_code}",
+            get(api::partial_forms_hint),
+        )
+        // The original's settings page chose the interface language: the platform's language
+        // menu does that here.
+        .route(
+            "/settings/",
+            get(|| async { Redirect::permanent(platform::pages::LANGUAGE_PATH) }),
+        )
+        .route(STYLESHEET, get(stylesheet))
+        .with_state(state)
+}
+
+const STYLESHEET: &str = "/static/lexeme-forms.css";
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../../static/lexeme-forms.css"),
+    )
+        .into_response()
+}
+
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "no_template.html")]
+struct NoTemplatePage {
+    page: PageContext,
+    name: String,
+    groups: Vec<index::Group>,
+}
+
+#[derive(askama::Template, WebTemplate)]
+#[template(path = "ambiguous.html")]
+struct AmbiguousPage {
+    page: PageContext,
+    name: String,
+    /// (name, label, language code) of each template the name may mean, with the address
+    /// of the same page for it.
+    candidates: Vec<(String, String, String)>,
+}
+
+/// The template named in the address; else the answer: a 307 to a renamed template's address
+/// (the rest of the path and the query kept, so that forms and links keep working), the
+/// choices of an ambiguous name, or the 404 page with every template.
+fn resolve(
+    state: &AppState,
+    page: PageContext,
+    name: &str,
+    uri: &Uri,
+) -> Result<&'static Template, Box<Response>> {
+    match state.templates.lookup(name) {
+        Lookup::Found(template) => Ok(template),
+        Lookup::Renamed(to) => Err(Box::new(
+            Redirect::temporary(&renamed(uri, name, to)).into_response(),
+        )),
+        Lookup::Ambiguous(names) => Err(Box::new(
+            AmbiguousPage {
+                page,
+                name: name.to_owned(),
+                candidates: names
+                    .iter()
+                    .filter_map(|candidate| state.templates.get(candidate))
+                    .map(|template| {
+                        (
+                            renamed(uri, name, &template.name),
+                            template.label.clone(),
+                            template.language_code.clone(),
+                        )
+                    })
+                    .collect(),
+            }
+            .into_response(),
+        )),
+        Lookup::Unknown => Err(Box::new(
+            (
+                StatusCode::NOT_FOUND,
+                NoTemplatePage {
+                    page,
+                    name: name.to_owned(),
+                    groups: index::groups(state.templates),
+                },
+            )
+                .into_response(),
+        )),
+    }
+}
+
+/// `uri` with the template name `from` replaced by `to`.
+fn renamed(uri: &Uri, from: &str, to: &str) -> String {
+    let encoded = |name: &str| {
+        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%2D", "-")
+    };
+    let path = uri.path().replacen(
+        &format!("/{}", encoded(from)),
+        &format!("/{}", encoded(to)),
+        1,
+    );
+    match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path,
+    }
+}
+
+/// The fields of a form or a query string, in order (`form_representation` repeats).
+#[derive(Debug, Default)]
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn parse(text: &str) -> Self {
+        Self(serde_urlencoded::from_str(text).unwrap_or_default())
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// The JSON a lexeme would be saved as (local development, no OAuth consumer).
+fn unsaved(value: &serde_json::Value) -> Response {
+    axum::Json(value).into_response()
+}
+
+/// Text that came from a template, Wikidata or a user, as HTML for a message parameter:
+/// escaped and isolated (`<bdi>`), in `lang` if known.
+fn foreign_html(text: &str, lang: Option<&str>) -> String {
+    let mut html = String::from("<bdi");
+    if let Some(lang) = lang {
+        html.push_str(" lang=\"");
+        platform::message_syntax::escape_into(lang, &mut html);
+        html.push('"');
+    }
+    html.push_str(" dir=\"auto\">");
+    platform::message_syntax::escape_into(text, &mut html);
+    html.push_str("</bdi>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renamed_addresses_keep_the_rest_of_the_path_and_the_query() {
+        let uri: Uri = "/template/dutch-feminine-noun/advanced/?lemma=a&x=%2F"
+            .parse()
+            .expect("uri");
+        assert_eq!(
+            renamed(&uri, "dutch-feminine-noun", "dutch-noun-feminine"),
+            "/template/dutch-noun-feminine/advanced/?lemma=a&x=%2F"
+        );
+    }
+
+    #[test]
+    fn query_fields_keep_their_order_and_repeats() {
+        let fields = Fields::parse("form_representation=a&lemma=x&form_representation=b%2Fc");
+        assert_eq!(fields.all("form_representation"), ["a", "b/c"]);
+        assert_eq!(fields.get("lemma"), Some("x"));
+        assert_eq!(fields.get("nothing"), None);
+    }
+}

@@ -1,0 +1,549 @@
+//! Wikidata Lexeme Forms end to end through its router, against a fake wiki (OAuth 2 login and
+//! the Action API) holding lexemes (test-support's `FakeLexemes`).
+
+use axum::http::StatusCode;
+use platform::config::load_from;
+use serde_json::{Value, json};
+use test_support::{FakeLexemes, FakeUser, FakeWiki, TestClient, TestResponse};
+
+const SECRET: &str = "lexeme-forms-test-secret-key-0123456789abc";
+
+struct Setup {
+    wiki: FakeWiki,
+    lexemes: FakeLexemes,
+    client: TestClient,
+    env: Vec<(&'static str, String)>,
+}
+
+impl Setup {
+    fn app(&self, with_oauth: bool) -> TestClient {
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .filter(|(key, _)| with_oauth || !key.starts_with("TOOL_OAUTH"))
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        let config =
+            load_from::<lexeme_forms::Settings>(std::path::Path::new("/nonexistent"), &env[..])
+                .expect("config");
+        let platform = lexeme_forms::platform(&config).expect("platform");
+        TestClient::new(lexeme_forms::app(&platform, &config.tool).expect("app"))
+    }
+
+    async fn token(&mut self, path: &str) -> String {
+        self.client.get(path).await.csrf_token().expect("a form")
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let token = self.token(path).await;
+        let mut form = vec![("csrf_token", token.as_str())];
+        form.extend_from_slice(fields);
+        self.client.post_form(path, &form).await
+    }
+}
+
+/// The tool with OAuth, its client logged in as an autoconfirmed user.
+async fn setup() -> Setup {
+    let wiki = FakeWiki::start().await;
+    wiki.add_user(FakeUser::new("Lexicographer").with_groups(&["autoconfirmed"]));
+    let lexemes = FakeLexemes::new();
+    let answering = lexemes.clone();
+    wiki.on_api(move |request| answering.answer(request));
+    let mut env = vec![
+        ("TOOL_SECRET_KEY", SECRET.to_owned()),
+        ("TOOL_API_URL_TEMPLATE", wiki.api_url()),
+    ];
+    env.extend(wiki.oauth_env());
+    let mut setup = Setup {
+        client: TestClient::new(axum::Router::new()),
+        wiki,
+        lexemes,
+        env,
+    };
+    setup.client = setup.app(true);
+    setup.wiki.log_in(&mut setup.client, "/login").await;
+    setup
+}
+
+fn assert_contains(response: &TestResponse, expected: &str) {
+    assert!(
+        response.body.contains(expected),
+        "{expected} missing: {}",
+        response.body
+    );
+}
+
+fn goose() -> Value {
+    json!({
+        "id": "L5", "type": "lexeme", "language": "Q1860", "lexicalCategory": "Q1084",
+        "lemmas": {"en": {"language": "en", "value": "goose"}},
+        "claims": {}, "senses": [],
+        "forms": [
+            {"id": "L5-F1", "representations": {"en": {"language": "en", "value": "goose"}},
+             "grammaticalFeatures": ["Q110786"], "claims": {}},
+            {"id": "L5-F2", "representations": {"en": {"language": "en", "value": "geese"}},
+             "grammaticalFeatures": ["Q146786"], "claims": {}},
+        ],
+    })
+}
+
+#[tokio::test]
+async fn the_index_lists_every_template_by_language() {
+    let mut setup = setup().await;
+    let index = setup.client.get("/").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert_contains(&index, "There are 256 templates");
+    assert_contains(
+        &index,
+        "<a href=\"/template/english-noun/\" lang=\"en\" dir=\"auto\">English noun</a>",
+    );
+    assert_contains(
+        &index,
+        "<span lang=\"de\" dir=\"auto\">Deutsch</span> <code>de</code>",
+    );
+    assert_contains(&index, "(test.wikidata.org)");
+    assert!(
+        !index.body.contains("/template/dutch-feminine-noun/"),
+        "renames are not listed"
+    );
+}
+
+#[tokio::test]
+async fn a_template_page_has_one_field_per_form_and_takes_values_from_the_address() {
+    let mut setup = setup().await;
+    let page = setup
+        .client
+        .get("/template/german-noun-masculine/?form_representation=Hund&form_representation=Hundes%2FHunds")
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.body.matches("name=\"form_representation\"").count(), 8);
+    assert_contains(
+        &page,
+        "Das ist ein <input type=\"text\" name=\"form_representation\" value=\"Hund\" placeholder=\"Hund\"",
+    );
+    assert_contains(&page, "value=\"Hundes/Hunds\"");
+    assert_contains(&page, "Lucas Werkmeister");
+    assert_contains(&page, "Wikidata:Wikidata_Lexeme_Forms/German");
+
+    // 168 forms in the address: every value arrives.
+    let values: String = (0..168)
+        .map(|n| format!("form_representation=wort{n}&"))
+        .collect();
+    let long = setup
+        .client
+        .get(&format!("/template/czech-adjective/?{values}"))
+        .await;
+    assert_eq!(long.status, StatusCode::OK);
+    assert_eq!(
+        long.body.matches("name=\"form_representation\"").count(),
+        168
+    );
+    assert_contains(&long, "value=\"wort167\"");
+
+    let advanced = setup
+        .client
+        .get("/template/english-noun/advanced/?lexeme_id=L5")
+        .await;
+    assert_contains(&advanced, "name=\"lexeme_id\" value=\"L5\"");
+    assert!(
+        !advanced.body.contains(" required"),
+        "advanced mode: every form may be empty"
+    );
+}
+
+#[tokio::test]
+async fn renamed_ambiguous_and_unknown_names() {
+    let mut setup = setup().await;
+    let renamed = setup
+        .client
+        .get("/template/dutch-feminine-noun/advanced/?form_representation=x")
+        .await;
+    assert_eq!(renamed.status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(
+        renamed.location(),
+        Some("/template/dutch-noun-feminine/advanced/?form_representation=x")
+    );
+    let ambiguous = setup.client.get("/template/portuguese-adjective/").await;
+    assert_eq!(ambiguous.status, StatusCode::OK);
+    assert_contains(
+        &ambiguous,
+        "href=\"/template/portuguese-adjective-biform/\"",
+    );
+    assert_contains(
+        &ambiguous,
+        "href=\"/template/portuguese-adjective-uniform/\"",
+    );
+    let unknown = setup.client.get("/template/klingon-noun/").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_contains(&unknown, "There is no template called “klingon-noun”");
+    assert_contains(&unknown, "href=\"/template/english-noun/\"");
+}
+
+#[tokio::test]
+async fn a_new_lexeme_is_saved_exactly_as_built() {
+    let mut setup = setup().await;
+    let created = setup
+        .post(
+            "/template/english-noun/",
+            &[
+                ("form_representation", "goose"),
+                ("form_representation", "geese/gooses"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert_eq!(
+        created.location(),
+        Some("https://www.wikidata.org/entity/L1")
+    );
+    let edits = setup.lexemes.edits();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].id, None);
+    assert_eq!(
+        edits[0].summary,
+        "[[toolforge:lexeme-forms/template/english-noun/|english-noun]]"
+    );
+    let form = |value: &str, feature: &str| {
+        json!({"add": "", "representations": {"en": {"language": "en", "value": value}},
+            "grammaticalFeatures": [feature], "claims": {}})
+    };
+    assert_eq!(
+        edits[0].data,
+        json!({
+            "type": "lexeme",
+            "forms": [form("goose", "Q110786"), form("geese", "Q146786"), form("gooses", "Q146786")],
+            "lemmas": {"en": {"language": "en", "value": "goose"}},
+            "language": "Q1860",
+            "lexicalCategory": "Q1084",
+            "claims": {},
+        })
+    );
+    let saved = setup.lexemes.lexeme("L1").expect("created");
+    assert_eq!(saved["forms"].as_array().map(Vec::len), Some(3));
+    let bot = setup.wiki.requests_with(&[("action", "wbeditentity")]);
+    assert!(
+        bot.iter()
+            .all(|r| r.param("bot").is_none() && r.param("maxlag") == Some("5"))
+    );
+}
+
+#[tokio::test]
+async fn lexemes_with_the_same_lemma_are_shown_before_anything_is_saved() {
+    let mut setup = setup().await;
+    setup.lexemes.add_lexeme(goose());
+    let fields = [
+        ("form_representation", "goose"),
+        ("form_representation", "geese"),
+    ];
+    let asked = setup.post("/template/english-noun/", &fields).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert_contains(&asked, "A lexeme with this lemma exists already");
+    assert_contains(
+        &asked,
+        "(L5)</a>: <bdi dir=\"auto\">fake lexeme</bdi>, 2 forms, 0 senses",
+    );
+    assert_contains(&asked, "href=\"/template/english-noun/edit/L5\"");
+    assert_contains(&asked, "name=\"no_duplicate\" value=\"1\"");
+    assert_contains(&asked, "value=\"geese\"");
+    assert!(setup.lexemes.edits().is_empty(), "nothing saved yet");
+
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("no_duplicate", "1"));
+    let created = setup.post("/template/english-noun/", &confirmed).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert_eq!(setup.lexemes.edits().len(), 1);
+}
+
+#[tokio::test]
+async fn bad_values_show_the_form_again_as_typed() {
+    let mut setup = setup().await;
+    let empty_variant = setup
+        .post(
+            "/template/english-noun/",
+            &[
+                ("form_representation", "goose"),
+                ("form_representation", "geese/"),
+            ],
+        )
+        .await;
+    assert_eq!(empty_variant.status, StatusCode::BAD_REQUEST);
+    assert_contains(&empty_variant, "Field 2 has an empty variant");
+    assert_contains(&empty_variant, "value=\"geese/\"");
+    let missing = setup
+        .post(
+            "/template/english-noun/",
+            &[
+                ("form_representation", "goose"),
+                ("form_representation", ""),
+            ],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert_contains(
+        &missing,
+        "Please fill in “<bdi lang=\"en\" dir=\"auto\">plural</bdi>”",
+    );
+    let forged = setup
+        .client
+        .post_form(
+            "/template/english-noun/",
+            &[
+                ("csrf_token", "forged"),
+                ("form_representation", "goose"),
+                ("form_representation", "geese"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert!(setup.lexemes.edits().is_empty());
+}
+
+#[tokio::test]
+async fn saving_needs_a_login_and_without_oauth_the_json_is_shown() {
+    let setup = setup().await;
+    let mut anonymous = setup.app(true);
+    let page = anonymous.get("/template/english-noun/").await;
+    let token = page.csrf_token().expect("form");
+    let refused = anonymous
+        .post_form(
+            "/template/english-noun/",
+            &[
+                ("csrf_token", token.as_str()),
+                ("form_representation", "goose"),
+                ("form_representation", "geese"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_contains(&refused, "Please log in first");
+    assert_contains(&refused, "value=\"geese\"");
+
+    let mut local = setup.app(false);
+    let page = local.get("/template/english-noun/").await;
+    assert_contains(&page, "No OAuth consumer is configured");
+    let token = page.csrf_token().expect("form");
+    let shown = local
+        .post_form(
+            "/template/english-noun/",
+            &[
+                ("csrf_token", token.as_str()),
+                ("form_representation", "goose"),
+                ("form_representation", "geese"),
+            ],
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    let lexeme: Value = serde_json::from_str(&shown.body).expect("JSON");
+    assert_eq!(lexeme["lemmas"]["en"]["value"], "goose");
+    assert_eq!(lexeme["forms"].as_array().map(Vec::len), Some(2));
+    assert!(setup.lexemes.edits().is_empty(), "nothing saved");
+}
+
+#[tokio::test]
+async fn forms_are_added_to_an_existing_lexeme_at_the_revision_seen() {
+    let mut setup = setup().await;
+    let revision = setup.lexemes.add_lexeme(goose());
+    let page = setup.client.get("/template/english-noun/edit/L5").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_contains(&page, "has: geese");
+    assert_contains(
+        &page,
+        &format!("name=\"_lexeme_revision\" value=\"{revision}\""),
+    );
+
+    let added = setup
+        .post(
+            "/template/english-noun/edit/L5",
+            &[
+                ("_lexeme_revision", &revision.to_string()),
+                ("form_representation", ""),
+                ("form_representation", "gooses"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert_eq!(added.location(), Some("https://www.wikidata.org/entity/L5"));
+    let edit = setup.lexemes.edits().pop().expect("an edit");
+    assert_eq!(edit.id.as_deref(), Some("L5"));
+    assert_eq!(edit.base_revision, Some(revision));
+    let saved = setup.lexemes.lexeme("L5").expect("lexeme");
+    let values: Vec<&str> = saved["forms"]
+        .as_array()
+        .expect("forms")
+        .iter()
+        .filter_map(|f| f["representations"]["en"]["value"].as_str())
+        .collect();
+    assert_eq!(values, ["goose", "geese", "gooses"]);
+
+    // Changed since the page was shown: refused, the value kept.
+    let stale = revision;
+    let refused = setup
+        .post(
+            "/template/english-noun/edit/L5",
+            &[
+                ("_lexeme_revision", &stale.to_string()),
+                ("form_representation", ""),
+                ("form_representation", "geeses"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert_contains(&refused, "was changed since the page was shown");
+    assert_contains(&refused, "value=\"geeses\"");
+    assert_eq!(setup.lexemes.edits().len(), 1);
+
+    let missing = setup.client.get("/template/english-noun/edit/L404").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let bad = setup.client.get("/template/english-noun/edit/Q5").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn bulk_mode_checks_every_line_first_then_saves_each() {
+    let mut setup = setup().await;
+    setup.lexemes.add_lexeme(goose());
+    let page = setup.client.get("/template/english-noun/bulk/").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_contains(&page, "placeholder=\"dog|dogs\n…\"");
+
+    let bad = setup
+        .post(
+            "/template/english-noun/bulk/",
+            &[("lexemes", "cat|cats\nmouse\nL5|x|y|z\nox|oxen/")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_contains(&bad, "Line 2 has 1 fields, but the template has 2 forms.");
+    assert_contains(&bad, "Line 3 has 4 fields, but the template has 2 forms.");
+    assert!(setup.lexemes.edits().is_empty(), "nothing saved");
+
+    let done = setup
+        .post(
+            "/template/english-noun/bulk/",
+            &[("lexemes", "cat|cats\ngoose|geese\nL5||gooses\n")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_contains(&done, "Created L6");
+    assert_contains(&done, "lexemes with this lemma exist already (L5)");
+    assert_contains(&done, "Added the forms to L5");
+    assert_eq!(setup.lexemes.edits().len(), 2);
+}
+
+#[tokio::test]
+async fn bulk_mode_is_for_autoconfirmed_users_of_the_wiki() {
+    let setup = setup().await;
+    let mut anonymous = setup.app(true);
+    let page = anonymous.get("/template/english-noun/bulk/").await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "not logged in: the page, with the login banner"
+    );
+    assert_contains(&page, "Log in</a> to save lexemes.");
+
+    setup
+        .wiki
+        .add_user(FakeUser::new("Newcomer").with_only_groups(&["user"]));
+    let mut newcomer = setup.app(true);
+    setup.wiki.log_in(&mut newcomer, "/login").await;
+    let refused = newcomer.get("/template/english-noun/bulk/").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_contains(
+        &refused,
+        "Bulk mode is for autoconfirmed users of www.wikidata.org only.",
+    );
+}
+
+#[tokio::test]
+async fn the_api_answers_for_other_tools() {
+    let mut setup = setup().await;
+    setup.lexemes.add_lexeme(goose());
+    let all = setup.client.get("/api/v1/template/").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(all.header("access-control-allow-origin"), Some("*"));
+    let all: Value = serde_json::from_str(&all.body).expect("json");
+    assert_eq!(all.as_object().map(|o| o.len()), Some(263));
+    assert_eq!(all["dutch-feminine-noun"], "dutch-noun-feminine");
+
+    let one = setup.client.get("/api/v1/template/english-noun").await;
+    let one: Value = serde_json::from_str(&one.body).expect("json");
+    assert_eq!(one["language_code"], "en");
+    assert_eq!(one["@template_name"], "english-noun");
+    let renamed = setup
+        .client
+        .get("/api/v1/template/dutch-feminine-noun")
+        .await;
+    assert_eq!(renamed.status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(
+        renamed.location(),
+        Some("/api/v1/template/dutch-noun-feminine")
+    );
+    let unknown = setup.client.get("/api/v1/template/klingon-noun").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.body, "\"no such template\"");
+    let ambiguous = setup
+        .client
+        .get("/api/v1/template/portuguese-adjective")
+        .await;
+    let ambiguous: Value = serde_json::from_str(&ambiguous.body).expect("json");
+    assert_eq!(ambiguous.as_array().map(Vec::len), Some(2));
+
+    let found = setup.client.get("/api/v1/duplicates/www/en/goose").await;
+    assert_eq!(found.status, StatusCode::OK);
+    let found: Value = serde_json::from_str(&found.body).expect("json");
+    assert_eq!(found[0]["id"], "L5");
+    assert_eq!(found[0]["forms_count"], 2);
+    let none = setup.client.get("/api/v1/duplicates/www/en/swan").await;
+    assert_eq!(none.status, StatusCode::NO_CONTENT);
+    let html = setup
+        .client
+        .send(
+            axum::http::Method::GET,
+            "/api/v1/duplicates/www/en/goose?template_name=english-noun",
+            None,
+            &[("accept", "text/html")],
+        )
+        .await;
+    assert_contains(&html, "href=\"/template/english-noun/edit/L5\"");
+    let no_wiki = setup
+        .client
+        .get("/api/v1/duplicates/commons/en/goose")
+        .await;
+    assert_eq!(no_wiki.status, StatusCode::NOT_FOUND);
+
+    let fits = setup
+        .client
+        .get("/api/v1/match_template_to_lexeme/www/L5/english-noun")
+        .await;
+    let fits: Value = serde_json::from_str(&fits.body).expect("json");
+    assert_eq!(fits["language"], true);
+    assert_eq!(fits["lexical_category"], true);
+    let every = setup
+        .client
+        .get("/api/v1/match_template_to_lexeme/www/L5")
+        .await;
+    let every: Value = serde_json::from_str(&every.body).expect("json");
+    assert_eq!(every["english-noun"]["language"], true);
+    assert_eq!(every["german-noun-masculine"]["language"], false);
+    assert!(
+        every.get("german-noun-neuter-test").is_none(),
+        "test templates are test.wikidata.org's"
+    );
+
+    let settings = setup.client.get("/settings/").await;
+    assert_eq!(settings.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(settings.location(), Some("/language"));
+    assert_eq!(
+        setup.client.get("/api/v1/no_duplicate/en").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        setup
+            .client
+            .get("/api/v1/advanced_partial_forms_hint/en")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

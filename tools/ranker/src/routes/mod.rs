@@ -1,0 +1,283 @@
+//! Ranker's pages: the start page, the edit page of one entity's statements of one property,
+//! the batch pages, and the original tool's addresses that moved.
+
+mod batches;
+mod edit;
+mod index;
+mod legacy;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use platform::i18n::Catalog;
+use platform::login::User;
+use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
+use platform::{ErrorPage, PageContext, Platform, Text, UserAgent};
+
+use crate::format_cache::Formatter;
+use crate::rank::Rank;
+use crate::settings::Settings;
+use crate::sparql::QueryService;
+use crate::wikibase::WikibaseError;
+use crate::wikis::{Wiki, Wikis};
+
+/// `maxlag` of every edit: a lagged wiki is reported, not added to (the Maxlag manual asks
+/// tools that edit to send it).
+const EDIT_MAXLAG_SECONDS: u32 = 5;
+
+/// What every handler shares, built once at start.
+#[derive(Debug, Clone)]
+pub(crate) struct AppState {
+    settings: Arc<Settings>,
+    wikis: Arc<Wikis>,
+    formatter: Formatter,
+    query_service: QueryService,
+    user_agent: UserAgent,
+    /// The interface languages, for the original tool's settings form.
+    catalog: Arc<Catalog>,
+}
+
+pub(crate) fn router(platform: &Platform, settings: &Settings) -> Router {
+    let state = AppState {
+        settings: Arc::new(settings.clone()),
+        wikis: Arc::new(settings.wiki_list()),
+        formatter: Formatter::new(
+            settings.format_cache_entries,
+            Duration::from_secs(settings.format_cache_seconds),
+        ),
+        query_service: QueryService::new(&settings.sparql_url, platform.user_agent()),
+        user_agent: platform.user_agent().clone(),
+        catalog: platform.catalog().clone(),
+    };
+    Router::new()
+        .route("/", get(index::show).post(index::go_to_edit))
+        .route("/edit/{wiki}/{entity}/{property}/", get(edit::show))
+        .route(
+            "/edit/{wiki}/{entity}/{property}/set/{rank}",
+            post(edit::set_rank),
+        )
+        .route(
+            "/edit/{wiki}/{entity}/{property}/increment",
+            post(edit::increment),
+        )
+        // The start page's batch form posts the wiki here and is sent on to the batch page.
+        .route("/batch/{source}/{mode}/", post(index::go_to_batch))
+        .route(
+            "/batch/{source}/collective/{wiki}/",
+            get(batches::collective_form),
+        )
+        .route(
+            "/batch/{source}/collective/{wiki}/set/{rank}",
+            post(batches::collective_set),
+        )
+        .route(
+            "/batch/{source}/collective/{wiki}/increment",
+            post(batches::collective_increment),
+        )
+        .route(
+            "/batch/{source}/individual/{wiki}/",
+            get(batches::individual_form).post(batches::individual_run),
+        )
+        .merge(legacy::routes())
+        .with_state(state)
+}
+
+impl AppState {
+    /// The configured wiki with this domain; 400 for any other.
+    fn wiki(&self, domain: &str) -> Result<Wiki, ErrorPage> {
+        self.wikis.find(domain).cloned().ok_or_else(|| {
+            ErrorPage::bad_request(
+                Text::new("ranker-error-unknown-wiki")
+                    .html(foreign_html(domain, None))
+                    .arg(self.wikis.domains()),
+            )
+        })
+    }
+
+    /// A client that is not logged in, for pages anyone may read.
+    async fn anonymous(&self, wiki: &Wiki) -> Result<MediaWiki, ErrorPage> {
+        let options = ClientOptions {
+            concurrency: 4,
+            ..ClientOptions::default()
+        };
+        MediaWiki::anonymous(
+            &self.settings.api_url(wiki.domain()),
+            &self.user_agent,
+            options,
+        )
+        .await
+        .map_err(wiki_error)
+    }
+
+    /// A client acting as the user, for edits (and what an edit reads first).
+    async fn as_user(&self, user: &User, wiki: &Wiki) -> Result<MediaWiki, ErrorPage> {
+        let options = ClientOptions {
+            concurrency: 1,
+            // A batch waits out a short lag rather than failing entity after entity.
+            retry_limit: 3,
+            maxlag: Some(EDIT_MAXLAG_SECONDS),
+        };
+        user.mediawiki(&self.settings.api_url(wiki.domain()), options)
+            .await
+            .map_err(wiki_error)
+    }
+}
+
+/// The wiki's refusal as a page: its own message, with a status that says whose problem it is.
+fn wiki_error(error: MediaWikiError) -> ErrorPage {
+    match error {
+        MediaWikiError::Api { code, info } => {
+            let status = if is_permission_error(&code) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::CONFLICT
+            };
+            ErrorPage::new(
+                status,
+                Text::new("ranker-wiki-refused"),
+                Text::new("ranker-wiki-error")
+                    .html(foreign_html(&info, None))
+                    .arg(code),
+            )
+        }
+        MediaWikiError::Maxlag { info, .. } | MediaWikiError::ReadOnly { info, .. } => {
+            ErrorPage::service_unavailable(
+                Text::new("ranker-wiki-busy").html(foreign_html(&info, None)),
+            )
+        }
+        other => {
+            tracing::warn!(error = %other, "wiki request failed");
+            ErrorPage::bad_gateway(Text::new("ranker-wiki-unreachable"))
+        }
+    }
+}
+
+fn wikibase_error(error: WikibaseError) -> ErrorPage {
+    match error {
+        WikibaseError::Wiki(error) => wiki_error(error),
+        WikibaseError::Shape(error) => {
+            tracing::warn!(%error, "unexpected entity data");
+            ErrorPage::bad_gateway(Text::new("ranker-wiki-unreachable"))
+        }
+    }
+}
+
+fn is_permission_error(code: &str) -> bool {
+    matches!(
+        code,
+        "permissiondenied"
+            | "protectedpage"
+            | "cantedit"
+            | "blocked"
+            | "autoblocked"
+            | "globalblocking-blockedtext"
+            | "assertuserfailed"
+    ) || code.starts_with("mwoauth-")
+}
+
+/// Text that came from the wiki or a user (an error message, an id typed in), as HTML for a
+/// message parameter: escaped, isolated, its direction its own; in the wiki's language `lang`
+/// if known.
+pub(crate) fn foreign_html(text: &str, lang: Option<&str>) -> String {
+    let mut html = String::from("<bdi");
+    if let Some(lang) = lang {
+        html.push_str(" lang=\"");
+        platform::message_syntax::escape_into(lang, &mut html);
+        html.push('"');
+    }
+    html.push_str(" dir=\"auto\">");
+    platform::message_syntax::escape_into(text, &mut html);
+    html.push_str("</bdi>");
+    html
+}
+
+/// The language formatted values and labels are asked for in: the page's own, so that a value
+/// reads like the words around it.
+fn value_language(page: &PageContext) -> String {
+    page.messages.code().to_owned()
+}
+
+/// The message naming a rank.
+fn rank_key(rank: Rank) -> &'static str {
+    match rank {
+        Rank::Preferred => "ranker-rank-preferred",
+        Rank::Normal => "ranker-rank-normal",
+        Rank::Deprecated => "ranker-rank-deprecated",
+    }
+}
+
+/// The message of the button that sets a rank.
+fn set_rank_key(rank: Rank) -> &'static str {
+    match rank {
+        Rank::Preferred => "ranker-set-preferred",
+        Rank::Normal => "ranker-set-normal",
+        Rank::Deprecated => "ranker-set-deprecated",
+    }
+}
+
+/// The fields of a posted form (`application/x-www-form-urlencoded`), repeated names kept.
+pub(crate) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub(crate) fn parse(body: &str) -> Self {
+        Self(serde_urlencoded::from_str(body).unwrap_or_default())
+    }
+
+    /// The field's value; empty if it was not sent.
+    pub(crate) fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn all(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
+/// A problem with what was sent, shown above the form in the reader's language.
+#[derive(Debug, Clone)]
+pub(crate) enum FormError {
+    /// About the whole form.
+    Form(Text),
+    /// A line of a list (or a result of a query) that cannot be used: its number, its text and
+    /// why.
+    Line {
+        line: usize,
+        text: String,
+        error: Text,
+    },
+}
+
+/// A form error as HTML in the language of `page`.
+pub(crate) fn error_html(page: &PageContext, error: &FormError) -> askama::filters::Safe<String> {
+    let messages = &page.messages;
+    askama::filters::Safe(match error {
+        FormError::Form(text) => messages.text(text),
+        FormError::Line { line, text, error } => messages.text(
+            &Text::new("ranker-error-line")
+                .num(*line)
+                .html(messages.text(error))
+                .html(foreign_html(text, None)),
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::foreign_html;
+
+    #[test]
+    fn foreign_text_is_escaped_and_isolated() {
+        assert_eq!(
+            foreign_html("<b>x</b>", Some("he")),
+            "<bdi lang=\"he\" dir=\"auto\">&#60;b&#62;x&#60;/b&#62;</bdi>"
+        );
+        assert_eq!(foreign_html("x", None), "<bdi dir=\"auto\">x</bdi>");
+    }
+}
