@@ -15,6 +15,7 @@ use crate::config::{Config, Mode};
 use crate::i18n::{Catalog, CatalogError};
 use crate::language_menu;
 use crate::login::{self, Login};
+use crate::logout_page;
 use crate::oauth::{OAuthConfig, OAuthError, OAuthProvider};
 use crate::pages::{self, Site};
 use crate::pipeline::{self, Pipeline};
@@ -226,7 +227,9 @@ impl Platform {
     pub fn router(&self, tool_routes: Router) -> Router {
         let mut routes = tool_routes;
         if let Some(login) = &self.login {
-            routes = routes.merge(login::routes(login.clone()));
+            routes = routes
+                .merge(login::routes(login.clone()))
+                .merge(logout_page::routes());
         }
         let routes = routes
             .merge(language_menu::routes(self.catalog.clone()))

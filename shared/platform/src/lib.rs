@@ -9,7 +9,7 @@
 // Dependencies run one way, leaves first: language, message_syntax → i18n → error → sealing →
 // session → csrf → cross_origin; oauth → refresh; mediawiki → rights, sitematrix; user_agent →
 // pagepile; security_headers → health; language_choice; all of those → login → pages →
-// language_menu → pipeline → app.
+// language_menu, logout_page → pipeline → app.
 pub mod app;
 pub mod config;
 pub mod cross_origin;
@@ -21,6 +21,7 @@ pub mod language;
 pub mod language_choice;
 pub mod language_menu;
 pub mod login;
+pub mod logout_page;
 pub mod mediawiki;
 pub mod message_syntax;
 pub mod oauth;

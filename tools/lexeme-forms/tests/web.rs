@@ -547,3 +547,36 @@ async fn the_api_answers_for_other_tools() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn every_address_of_the_original_tool_answers() {
+    let mut setup = setup().await;
+    setup.lexemes.add_lexeme(goose());
+    for path in [
+        "/",
+        "/template/english-noun/",
+        "/template/english-noun/advanced/",
+        "/template/english-noun/bulk/",
+        "/template/english-noun/edit/L5",
+        "/api/v1/template/",
+        "/api/v1/template/english-noun",
+        "/api/v1/duplicates/www/en/goose",
+        "/api/v1/match_template_to_lexeme/www/L5",
+        "/api/v1/match_template_to_lexeme/www/L5/english-noun",
+        "/api/v1/no_duplicate/en",
+        "/api/v1/advanced_partial_forms_hint/en",
+        "/logout",
+        "/healthz",
+    ] {
+        let response = setup.client.get(path).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.body);
+    }
+    let logout = setup.client.get("/logout").await;
+    assert_contains(&logout, "Log out of Wikidata Lexeme Forms in this browser?");
+    for (path, status) in [
+        ("/settings/", StatusCode::PERMANENT_REDIRECT),
+        ("/login", StatusCode::SEE_OTHER),
+    ] {
+        assert_eq!(setup.client.get(path).await.status, status, "{path}");
+    }
+}

@@ -2,17 +2,15 @@
 //! this tool's own. Each answers with a permanent redirect (308: a browser sends the same
 //! request again, a POST with its body) to the page that does the same here, keeping the query
 //! string, so that bookmarks, links on wikis and scripts written for the original keep working.
-//! The original's addresses that are the same here are ordinary routes of [`super::router`];
-//! the README lists them all.
+//! The original's addresses that are the same here are ordinary routes of [`super::router`]
+//! (and `GET /logout`, the platform's page with the logout button); the README lists them all.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::Path;
 use axum::http::Uri;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use platform::{ErrorPage, PageContext};
+use platform::ErrorPage;
 
 use super::{AppState, parse_batch_id};
 
@@ -49,9 +47,6 @@ pub(super) fn routes() -> Router<AppState> {
                 |Path(id): Path<String>, uri: Uri| async move { batch_moved(&id, "export/", &uri) },
             ),
         )
-        // The original logged out on a GET; here logging out is a POST with the CSRF token (so
-        // that no other site can log anyone out), and this page offers it.
-        .route("/logout", get(logout_page))
 }
 
 async fn new_batch_from_commands(uri: Uri) -> Redirect {
@@ -71,14 +66,4 @@ fn moved(path: &str, uri: &Uri) -> Redirect {
 fn batch_moved(id: &str, rest: &str, uri: &Uri) -> Result<Redirect, ErrorPage> {
     let id = parse_batch_id(id)?;
     Ok(moved(&format!("/batch/{id}/{rest}"), uri))
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "logout.html")]
-pub(super) struct LogoutPage {
-    page: PageContext,
-}
-
-async fn logout_page(page: PageContext) -> LogoutPage {
-    LogoutPage { page }
 }

@@ -3,15 +3,13 @@
 //! original's addresses that are the same here are ordinary routes of [`super::router`]; the
 //! README lists them all.
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Redirect;
 use axum::routing::get;
 use platform::language::{self, KEYS_CODE};
-use platform::{ErrorPage, PageContext, Session, Text, language_choice};
+use platform::{ErrorPage, Session, Text, language_choice};
 
 use super::{AppState, Fields};
 
@@ -28,9 +26,6 @@ pub(super) fn routes() -> Router<AppState> {
                 moved(&format!("/edit/{wiki}/{entity}/{property}/"), &uri)
             }),
         )
-        // The original logged out on a GET; here logging out is a POST with the CSRF token (so
-        // that no other site can log anyone out), and this page offers it.
-        .route("/logout", get(logout_page))
 }
 
 /// A permanent redirect to `path`, with the query string of the request.
@@ -74,16 +69,6 @@ async fn save_settings(
         })?;
     session.insert(language_choice::SESSION_KEY, &code);
     Ok(Redirect::to("/"))
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "logout.html")]
-pub(super) struct LogoutPage {
-    page: PageContext,
-}
-
-async fn logout_page(page: PageContext) -> LogoutPage {
-    LogoutPage { page }
 }
 
 #[cfg(test)]
