@@ -38,6 +38,15 @@ test-db:
     if [[ -n "$image" ]]; then export TEST_MARIADB_IMAGE="$image"; fi
     cargo test --locked -p quickcategories --test store_contract --test web --test runner
 
+# A new tool in tools/<name>/, deployable as it is: `just new-tool my-tool [--with-login] [--with-database]` (docs/new-tool.md).
+[positional-arguments]
+new-tool name *flags:
+    bash ci/new-tool.sh "$@"
+
+# Generates a tool of each flavour in a scratch copy, then fmt, clippy, tests and smoke tests of them; refused names write nothing.
+new-tool-check:
+    bash ci/new-tool-check.sh
+
 # Formatting and clippy, warnings as errors.
 lint:
     cargo fmt --all -- --check

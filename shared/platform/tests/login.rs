@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Query;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::get;
 use platform::config::{NoSettings, load_from};
 use platform::login::{MaybeUser, User, safe_return_path};
@@ -385,6 +385,23 @@ async fn logout_needs_the_csrf_token() {
         "Some(\"Example\")",
         "still logged in"
     );
+    // A link to /logout (the Flask tools logged out on a GET) finds the page with the button,
+    // and logs nobody out.
+    let offer = client.get("/logout").await;
+    assert_eq!(offer.status, StatusCode::OK);
+    assert!(
+        offer
+            .body
+            .contains("logged in as Example. Log out of Example Tool in this browser?"),
+        "{}",
+        offer.body
+    );
+    assert!(offer.body.contains("action=\"/logout\""), "{}", offer.body);
+    assert_eq!(
+        client.get("/maybe").await.body,
+        "Some(\"Example\")",
+        "a GET logs nobody out"
+    );
 
     let token = client
         .get("/")
@@ -394,9 +411,12 @@ async fn logout_needs_the_csrf_token() {
     let done = client.post_form("/logout", &[("csrf_token", &token)]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(client.get("/maybe").await.body, "None");
-    assert_eq!(
-        client.send(Method::GET, "/logout", None, &[]).await.status,
-        StatusCode::METHOD_NOT_ALLOWED
+    let after = client.get("/logout").await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert!(
+        after.body.contains("You are not logged in."),
+        "{}",
+        after.body
     );
 }
 
