@@ -68,6 +68,22 @@ impl Arg {
     }
 }
 
+/// Text that came from a wiki or a user (a title, an error message, a name), as HTML for a
+/// message parameter: escaped and isolated in `<bdi dir="auto">`, so that its own writing
+/// direction cannot garble the sentence around it; marked as `lang` if its language is known.
+pub fn isolated(text: &str, lang: Option<&str>) -> String {
+    let mut html = String::from("<bdi");
+    if let Some(lang) = lang {
+        html.push_str(" lang=\"");
+        escape_into(lang, &mut html);
+        html.push('"');
+    }
+    html.push_str(" dir=\"auto\">");
+    escape_into(text, &mut html);
+    html.push_str("</bdi>");
+    html
+}
+
 /// `&`, `<`, `>`, `"` and `'` as entities, written as askama writes them, so that a parameter
 /// looks the same on a page as the template's own escaped values.
 pub fn escape_into(text: &str, out: &mut String) {
@@ -514,6 +530,19 @@ mod tests {
         assert_eq!(
             render("{{PLURAL:$1|a|b", &[Arg::Number(1)], &en),
             "{{PLURAL:1|a|b"
+        );
+    }
+
+    #[test]
+    fn foreign_text_is_escaped_and_isolated() {
+        assert_eq!(
+            isolated("<b>x</b> & \"y\"", Some("he")),
+            "<bdi lang=\"he\" dir=\"auto\">&#60;b&#62;x&#60;/b&#62; &#38; &#34;y&#34;</bdi>"
+        );
+        assert_eq!(isolated("x", None), "<bdi dir=\"auto\">x</bdi>");
+        assert_eq!(
+            isolated("x", Some("a\"b")),
+            "<bdi lang=\"a&#34;b\" dir=\"auto\">x</bdi>"
         );
     }
 }

@@ -337,6 +337,23 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// A file of the tool's own compiled into the binary (its stylesheet, its script), as a
+/// response browsers may keep for an hour. Tools serve these from their own routes: the
+/// content security policy allows scripts and styles from the tool's origin only.
+pub fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// Path of the language menu.
 pub const LANGUAGE_PATH: &str = "/language";
 

@@ -9,7 +9,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -291,29 +291,15 @@ async fn filter(
     }
 }
 
-fn asset(content_type: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 async fn stylesheet() -> Response {
-    asset(
+    platform::pages::static_file(
         "text/css; charset=utf-8",
         include_str!("../static/pagepile-visual-filter.css"),
     )
 }
 
 async fn script() -> Response {
-    asset(
+    platform::pages::static_file(
         "text/javascript; charset=utf-8",
         include_str!("../static/pagepile-visual-filter.js"),
     )

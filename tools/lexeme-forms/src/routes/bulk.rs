@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use platform::login::MaybeUser;
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde_json::Value;
 
@@ -31,7 +32,7 @@ pub(super) struct BulkPage {
 
 impl BulkPage {
     fn title_text(&self) -> Text {
-        Text::new("lexeme-forms-bulk-title").html(super::foreign_html(
+        Text::new("lexeme-forms-bulk-title").html(isolated(
             &self.template.label,
             Some(&self.template.language_code),
         ))

@@ -8,11 +8,12 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::MaybeUser;
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde_json::Value;
 
 use super::form::{Field, build_error, sections, with_hash};
-use super::{AppState, Fields, foreign_html, resolve, unsaved};
+use super::{AppState, Fields, resolve, unsaved};
 use crate::matching::{self, FormMatch, OverallMatch};
 use crate::settings::Wiki;
 use crate::templates::Template;
@@ -44,12 +45,9 @@ impl EditPage {
 
     fn title_text(&self) -> Text {
         Text::new("lexeme-forms-edit-title")
-            .html(foreign_html(
-                &self.lemma,
-                Some(&self.template.language_code),
-            ))
+            .html(isolated(&self.lemma, Some(&self.template.language_code)))
             .arg(&self.lexeme_id)
-            .html(foreign_html(
+            .html(isolated(
                 &self.template.label,
                 Some(&self.template.language_code),
             ))

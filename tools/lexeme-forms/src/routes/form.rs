@@ -6,9 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::MaybeUser;
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 
-use super::{AppState, Fields, foreign_html, resolve, unsaved};
+use super::{AppState, Fields, resolve, unsaved};
 use crate::build::{self, BuildError};
 use crate::duplicates::Duplicate;
 use crate::matching;
@@ -114,7 +115,7 @@ impl TemplatePage {
     }
 
     fn title_text(&self) -> Text {
-        Text::new("lexeme-forms-template-title").html(foreign_html(
+        Text::new("lexeme-forms-template-title").html(isolated(
             &self.template.label,
             Some(&self.template.language_code),
         ))
@@ -125,7 +126,7 @@ impl TemplatePage {
         let users = attribution
             .users
             .iter()
-            .map(|user| foreign_html(user, None))
+            .map(|user| isolated(user, None))
             .collect::<Vec<_>>()
             .join(", ");
         Some(match &attribution.title {
@@ -145,12 +146,10 @@ impl TemplatePage {
     fn duplicate_text(&self, duplicate: &Duplicate) -> Text {
         match (duplicate.forms_count, duplicate.senses_count) {
             (Some(forms), Some(senses)) => Text::new("lexeme-forms-duplicate-with-counts")
-                .html(foreign_html(&duplicate.description, None))
+                .html(isolated(&duplicate.description, None))
                 .num(forms)
                 .num(senses),
-            _ => {
-                Text::new("lexeme-forms-duplicate").html(foreign_html(&duplicate.description, None))
-            }
+            _ => Text::new("lexeme-forms-duplicate").html(isolated(&duplicate.description, None)),
         }
     }
 }
@@ -249,7 +248,7 @@ async fn submit(
         for (value, template_form) in values.iter().zip(&template.forms) {
             if value.trim().is_empty() && !template_form.optional {
                 form.errors
-                    .push(Text::new("lexeme-forms-error-required").html(foreign_html(
+                    .push(Text::new("lexeme-forms-error-required").html(isolated(
                         &template_form.label,
                         Some(&template.language_code),
                     )));

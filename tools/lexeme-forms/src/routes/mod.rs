@@ -10,8 +10,7 @@ use std::sync::Arc;
 
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use platform::login::User;
@@ -131,20 +130,10 @@ pub fn router(state: AppState) -> Router {
 const STYLESHEET: &str = "/static/lexeme-forms.css";
 
 async fn stylesheet() -> Response {
-    (
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
+    platform::pages::static_file(
+        "text/css; charset=utf-8",
         include_str!("../../static/lexeme-forms.css"),
     )
-        .into_response()
 }
 
 #[derive(askama::Template, WebTemplate)]
@@ -257,21 +246,6 @@ impl Fields {
 /// The JSON a lexeme would be saved as (local development, no OAuth consumer).
 fn unsaved(value: &serde_json::Value) -> Response {
     axum::Json(value).into_response()
-}
-
-/// Text that came from a template, Wikidata or a user, as HTML for a message parameter:
-/// escaped and isolated (`<bdi>`), in `lang` if known.
-fn foreign_html(text: &str, lang: Option<&str>) -> String {
-    let mut html = String::from("<bdi");
-    if let Some(lang) = lang {
-        html.push_str(" lang=\"");
-        platform::message_syntax::escape_into(lang, &mut html);
-        html.push('"');
-    }
-    html.push_str(" dir=\"auto\">");
-    platform::message_syntax::escape_into(text, &mut html);
-    html.push_str("</bdi>");
-    html
 }
 
 #[cfg(test)]

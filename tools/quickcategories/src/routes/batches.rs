@@ -7,12 +7,11 @@ use axum::http::StatusCode;
 use axum::response::Redirect;
 use platform::login::{MaybeUser, User};
 use platform::mediawiki::{ClientOptions, MediaWiki};
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 
-use super::{
-    AppState, back_to_batch, foreign_html, format_time, not_your_batch, parse_batch_id, store_error,
-};
+use super::{AppState, back_to_batch, format_time, not_your_batch, parse_batch_id, store_error};
 use crate::domain::content_language;
 use crate::execute;
 use crate::preferences::Watchlist;
@@ -320,13 +319,13 @@ impl BatchPage {
         let messages = &self.page.messages;
         match detail {
             Detail::Text(text) => messages.text(text),
-            Detail::Wiki { info, code: None } => foreign_html(info, None),
+            Detail::Wiki { info, code: None } => isolated(info, None),
             Detail::Wiki {
                 info,
                 code: Some(code),
             } => messages.text(
                 &Text::new("quickcategories-status-error-detail")
-                    .html(foreign_html(info, None))
+                    .html(isolated(info, None))
                     .arg(code),
             ),
         }
@@ -340,9 +339,9 @@ impl BatchPage {
 /// Why a run waits or ended, as HTML in the page's language; the wiki's words and a text the
 /// tool does not know as they are.
 fn reason_html(page: &PageContext, reason: &RunReason) -> String {
-    match reason.text(|detail| foreign_html(detail, None)) {
+    match reason.text(|detail| isolated(detail, None)) {
         Some(text) => page.messages.text(&text),
-        None => foreign_html(&reason.stored(), None),
+        None => isolated(&reason.stored(), None),
     }
 }
 
@@ -574,12 +573,12 @@ async fn run_commands(
             Outcome::Maxlag { info } => Some(
                 Text::new("quickcategories-error-slice-lagged")
                     .arg(&domain)
-                    .html(foreign_html(info, None)),
+                    .html(isolated(info, None)),
             ),
             Outcome::ReadOnly { info } => Some(
                 Text::new("quickcategories-error-slice-read-only")
                     .arg(&domain)
-                    .html(foreign_html(info, None)),
+                    .html(isolated(info, None)),
             ),
             _ => None,
         };

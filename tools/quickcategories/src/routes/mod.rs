@@ -152,21 +152,6 @@ fn no_such_batch(id: u64) -> ErrorPage {
     ErrorPage::not_found(Text::new("quickcategories-error-no-batch").arg(id))
 }
 
-/// Text that came from the wiki or a user (an error message, a title), as HTML for a message
-/// parameter: escaped, isolated, its direction its own; in the wiki's language `lang` if known.
-pub(crate) fn foreign_html(text: &str, lang: Option<&str>) -> String {
-    let mut html = String::from("<bdi");
-    if let Some(lang) = lang {
-        html.push_str(" lang=\"");
-        platform::message_syntax::escape_into(lang, &mut html);
-        html.push('"');
-    }
-    html.push_str(" dir=\"auto\">");
-    platform::message_syntax::escape_into(text, &mut html);
-    html.push_str("</bdi>");
-    html
-}
-
 /// Formats Unix seconds as `YYYY-MM-DD HH:MM UTC` (no time zone database needed).
 pub(crate) fn format_time(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);
@@ -195,20 +180,7 @@ pub(crate) fn format_time(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{foreign_html, format_time};
-
-    #[test]
-    fn foreign_text_is_escaped_and_isolated() {
-        let html = foreign_html("<b>x</b> & \"y\"", Some("he"));
-        assert!(html.starts_with("<bdi lang=\"he\" dir=\"auto\">"), "{html}");
-        assert!(html.ends_with("</bdi>"), "{html}");
-        let inner = &html["<bdi lang=\"he\" dir=\"auto\">".len()..html.len() - "</bdi>".len()];
-        assert!(
-            !inner.contains(['<', '>', '"']) && !inner.contains("& "),
-            "escaped: {html}"
-        );
-        assert_eq!(foreign_html("x", None), "<bdi dir=\"auto\">x</bdi>");
-    }
+    use super::format_time;
 
     #[test]
     fn times_are_formatted_in_utc() {

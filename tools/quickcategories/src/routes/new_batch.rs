@@ -6,9 +6,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::{MaybeUser, User};
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 
-use super::{AppState, foreign_html, store_error};
+use super::{AppState, store_error};
 use crate::command::{Command, LineError, PageFlags, parse_commands};
 use crate::domain::{DomainError, WikiDomain, content_language};
 use crate::preferences::Preferences;
@@ -62,7 +63,7 @@ pub(super) fn error_html(page: &PageContext, error: &FormError) -> askama::filte
             &Text::new("quickcategories-error-line")
                 .num(*line)
                 .html(messages.text(error))
-                .html(foreign_html(text, None)),
+                .html(isolated(text, None)),
         ),
     })
 }
@@ -277,7 +278,7 @@ pub(super) async fn check_namespaces(
                     errors.push(FormError::Form(
                         Text::new("quickcategories-error-not-category-namespace")
                             .num(index + 1)
-                            .html(foreign_html(&command.page, Some(&lang)))
+                            .html(isolated(&command.page, Some(&lang)))
                             .arg(action.prefix())
                             .arg(domain.as_str()),
                     ));

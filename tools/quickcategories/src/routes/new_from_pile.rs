@@ -9,13 +9,14 @@ use platform::login::{MaybeUser, User};
 use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 
+use super::AppState;
 use super::new_batch::{
     Fields, FormError, check_namespaces, check_title, error_html, line_error, line_form_error,
     store_batch,
 };
-use super::{AppState, foreign_html};
 use crate::command::{PageFlags, parse_commands, parse_line};
 use crate::domain::WikiDomain;
+use platform::message_syntax::isolated;
 use platform::pagepile::PagePileError;
 
 #[derive(Template, WebTemplate)]
@@ -115,7 +116,7 @@ pub(super) async fn create(
         form.errors.push(FormError::Form(
             Text::new("quickcategories-error-actions")
                 .html(form.page.messages.text(&line_error(&error)))
-                .html(foreign_html(&form.actions, None)),
+                .html(isolated(&form.actions, None)),
         ));
     }
     let Some(pile_id) = pile_id.filter(|_| form.errors.is_empty()) else {

@@ -7,12 +7,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use platform::login::{MaybeUser, User};
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 
 use super::edit::parse_reason;
 use super::{
-    AppState, Fields, FormError, error_html, foreign_html, set_rank_key, value_language,
-    wikibase_error,
+    AppState, Fields, FormError, error_html, set_rank_key, value_language, wikibase_error,
 };
 use crate::batch::{self, EntityOutcome, Outcome};
 use crate::batch_parse::{
@@ -51,7 +51,7 @@ impl Source {
 /// A rank in a path; 400 naming the three otherwise.
 pub(super) fn parse_rank(text: &str) -> Result<Rank, ErrorPage> {
     Rank::parse(text).map_err(|_| {
-        ErrorPage::bad_request(Text::new("ranker-error-not-a-rank").html(foreign_html(text, None)))
+        ErrorPage::bad_request(Text::new("ranker-error-not-a-rank").html(isolated(text, None)))
     })
 }
 
@@ -323,7 +323,7 @@ fn sparql_error(error: SparqlError) -> Text {
     match error {
         SparqlError::Refused { status, text } => Text::new("ranker-error-query-refused")
             .arg(status)
-            .html(foreign_html(&text, None)),
+            .html(isolated(&text, None)),
         SparqlError::Unreachable(_) => Text::new("ranker-error-query-unreachable"),
         SparqlError::Shape(shape) => match shape {
             crate::batch_parse::QueryShapeError::MissingVariable(variable) => {
@@ -342,10 +342,10 @@ fn line_form_error(error: LineError) -> FormError {
         LineProblem::NotAStatement(_) => Text::new("ranker-line-not-a-statement"),
         LineProblem::MissingRank => Text::new("ranker-line-missing-rank"),
         LineProblem::NotARank(rank) => {
-            Text::new("ranker-line-not-a-rank").html(foreign_html(rank, None))
+            Text::new("ranker-line-not-a-rank").html(isolated(rank, None))
         }
         LineProblem::NotAnItem(item) => {
-            Text::new("ranker-line-not-an-item").html(foreign_html(item, None))
+            Text::new("ranker-line-not-an-item").html(isolated(item, None))
         }
         LineProblem::ReasonForNormalRank => Text::new("ranker-error-reason-with-normal"),
         LineProblem::NoReasonsOnWiki => Text::new("ranker-line-no-reasons"),
@@ -399,7 +399,7 @@ impl ResultsPage {
     }
 
     fn foreign(&self, text: &str) -> String {
-        foreign_html(text, None)
+        isolated(text, None)
     }
 }
 

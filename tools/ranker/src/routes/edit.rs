@@ -9,12 +9,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::{MaybeUser, User};
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 
 use super::{
-    AppState, Fields, FormError, error_html, foreign_html, rank_key, set_rank_key, value_language,
-    wiki_error, wikibase_error,
+    AppState, Fields, FormError, error_html, rank_key, set_rank_key, value_language, wiki_error,
+    wikibase_error,
 };
 use crate::batch::changed_statements;
 use crate::batch_parse::Instruction;
@@ -100,7 +101,7 @@ impl EditPage {
     fn wiki_name(&self) -> String {
         match self.wiki.name_key() {
             Some(key) => self.page.msg(key).to_string(),
-            None => foreign_html(self.wiki.domain(), None),
+            None => isolated(self.wiki.domain(), None),
         }
     }
 }
@@ -119,13 +120,11 @@ fn parse_path(
 ) -> Result<(Wiki, EntityId, PropertyId), ErrorPage> {
     let wiki = state.wiki(wiki)?;
     let entity = EntityId::parse(entity).map_err(|_| {
-        ErrorPage::bad_request(
-            Text::new("ranker-error-not-an-entity").html(foreign_html(entity, None)),
-        )
+        ErrorPage::bad_request(Text::new("ranker-error-not-an-entity").html(isolated(entity, None)))
     })?;
     let property = PropertyId::parse(property).map_err(|_| {
         ErrorPage::bad_request(
-            Text::new("ranker-error-not-a-property").html(foreign_html(property, None)),
+            Text::new("ranker-error-not-a-property").html(isolated(property, None)),
         )
     })?;
     Ok((wiki, entity, property))
@@ -294,7 +293,7 @@ pub(super) fn parse_reason(
         return Ok(None);
     }
     let item = ItemId::parse(text)
-        .map_err(|_| Text::new("ranker-error-not-an-item").html(foreign_html(text, None)))?;
+        .map_err(|_| Text::new("ranker-error-not-an-item").html(isolated(text, None)))?;
     match change {
         RankChange::Increment => Err(Text::new("ranker-error-reason-with-increment")),
         RankChange::Set(Rank::Normal) => Err(Text::new("ranker-error-reason-with-normal")),

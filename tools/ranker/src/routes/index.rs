@@ -6,10 +6,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::MaybeUser;
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 
-use super::{AppState, Fields, FormError, error_html, foreign_html, wiki_error};
+use super::{AppState, Fields, FormError, error_html, wiki_error};
 use crate::ids::{EntityId, PropertyId};
 use crate::wikibase;
 use crate::wikis::{Wiki, Wikis};
@@ -94,7 +95,7 @@ pub(super) async fn go_to_edit(
     if wiki.is_none() {
         errors.push(FormError::Form(
             Text::new("ranker-error-unknown-wiki")
-                .html(foreign_html(&domain, None))
+                .html(isolated(&domain, None))
                 .arg(state.wikis.domains()),
         ));
     }
@@ -108,7 +109,7 @@ pub(super) async fn go_to_edit(
     let property = PropertyId::parse(&property_text)
         .map_err(|_| {
             errors.push(FormError::Form(
-                Text::new("ranker-error-not-a-property").html(foreign_html(&property_text, None)),
+                Text::new("ranker-error-not-a-property").html(isolated(&property_text, None)),
             ))
         })
         .ok();
@@ -149,12 +150,12 @@ async fn resolve_entity(
             .map_err(wiki_error)?
             .ok_or_else(|| {
                 Text::new("ranker-error-no-such-file")
-                    .html(foreign_html(text, None))
+                    .html(isolated(text, None))
                     .arg(wiki.domain())
             }));
     }
     Ok(Err(
-        Text::new("ranker-error-not-an-entity").html(foreign_html(text, None))
+        Text::new("ranker-error-not-an-entity").html(isolated(text, None))
     ))
 }
 

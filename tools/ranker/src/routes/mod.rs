@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use platform::i18n::Catalog;
 use platform::login::User;
 use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
+use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Platform, Text, UserAgent};
 
 use crate::format_cache::Formatter;
@@ -91,7 +92,7 @@ impl AppState {
         self.wikis.find(domain).cloned().ok_or_else(|| {
             ErrorPage::bad_request(
                 Text::new("ranker-error-unknown-wiki")
-                    .html(foreign_html(domain, None))
+                    .html(isolated(domain, None))
                     .arg(self.wikis.domains()),
             )
         })
@@ -139,13 +140,13 @@ fn wiki_error(error: MediaWikiError) -> ErrorPage {
                 status,
                 Text::new("ranker-wiki-refused"),
                 Text::new("ranker-wiki-error")
-                    .html(foreign_html(&info, None))
+                    .html(isolated(&info, None))
                     .arg(code),
             )
         }
         MediaWikiError::Maxlag { info, .. } | MediaWikiError::ReadOnly { info, .. } => {
             ErrorPage::service_unavailable(
-                Text::new("ranker-wiki-busy").html(foreign_html(&info, None)),
+                Text::new("ranker-wiki-busy").html(isolated(&info, None)),
             )
         }
         other => {
@@ -176,22 +177,6 @@ fn is_permission_error(code: &str) -> bool {
             | "globalblocking-blockedtext"
             | "assertuserfailed"
     ) || code.starts_with("mwoauth-")
-}
-
-/// Text that came from the wiki or a user (an error message, an id typed in), as HTML for a
-/// message parameter: escaped, isolated, its direction its own; in the wiki's language `lang`
-/// if known.
-pub(crate) fn foreign_html(text: &str, lang: Option<&str>) -> String {
-    let mut html = String::from("<bdi");
-    if let Some(lang) = lang {
-        html.push_str(" lang=\"");
-        platform::message_syntax::escape_into(lang, &mut html);
-        html.push('"');
-    }
-    html.push_str(" dir=\"auto\">");
-    platform::message_syntax::escape_into(text, &mut html);
-    html.push_str("</bdi>");
-    html
 }
 
 /// The language formatted values and labels are asked for in: the page's own, so that a value
@@ -263,21 +248,7 @@ pub(crate) fn error_html(page: &PageContext, error: &FormError) -> askama::filte
             &Text::new("ranker-error-line")
                 .num(*line)
                 .html(messages.text(error))
-                .html(foreign_html(text, None)),
+                .html(isolated(text, None)),
         ),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::foreign_html;
-
-    #[test]
-    fn foreign_text_is_escaped_and_isolated() {
-        assert_eq!(
-            foreign_html("<b>x</b>", Some("he")),
-            "<bdi lang=\"he\" dir=\"auto\">&#60;b&#62;x&#60;/b&#62;</bdi>"
-        );
-        assert_eq!(foreign_html("x", None), "<bdi dir=\"auto\">x</bdi>");
-    }
 }

@@ -9,9 +9,9 @@ mod original;
 mod pages;
 
 use axum::Router;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::header::HOST;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use platform::mediawiki::MediaWikiError;
 use platform::message_syntax::escape_into;
@@ -155,29 +155,15 @@ fn load_error(error: LoadError) -> ErrorPage {
     }
 }
 
-fn asset(content_type: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 async fn stylesheet() -> Response {
-    asset(
+    platform::pages::static_file(
         "text/css; charset=utf-8",
         include_str!("../../static/wd-image-positions.css"),
     )
 }
 
 async fn script() -> Response {
-    asset(
+    platform::pages::static_file(
         "text/javascript; charset=utf-8",
         include_str!("../../static/wd-image-positions.js"),
     )
