@@ -38,14 +38,14 @@ pub(super) fn groups(templates: &Templates) -> Vec<Group> {
 #[template(path = "index.html")]
 pub(super) struct IndexPage {
     page: PageContext,
-    groups: Vec<Group>,
+    groups: std::sync::Arc<[Group]>,
     count: usize,
 }
 
 pub(super) async fn page(State(state): State<AppState>, page: PageContext) -> IndexPage {
     IndexPage {
         page,
-        groups: groups(state.templates),
+        groups: state.groups.clone(),
         count: state.templates.templates().count(),
     }
 }

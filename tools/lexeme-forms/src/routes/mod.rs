@@ -24,6 +24,9 @@ use crate::templates::{Lookup, Template, Templates};
 #[derive(Debug, Clone)]
 pub struct AppState {
     templates: &'static Templates,
+    /// The templates by language, as the index and the unknown-name page list them: the same
+    /// for every request, so grouped and sorted once.
+    groups: Arc<[index::Group]>,
     settings: Arc<Settings>,
     user_agent: UserAgent,
     /// An OAuth consumer is configured: lexemes are saved (else answered as JSON).
@@ -39,6 +42,7 @@ impl AppState {
     ) -> Self {
         Self {
             templates,
+            groups: index::groups(templates).into(),
             settings: Arc::new(settings),
             user_agent,
             saves,
@@ -141,7 +145,7 @@ async fn stylesheet() -> Response {
 struct NoTemplatePage {
     page: PageContext,
     name: String,
-    groups: Vec<index::Group>,
+    groups: Arc<[index::Group]>,
 }
 
 #[derive(askama::Template, WebTemplate)]
@@ -192,7 +196,7 @@ fn resolve(
                 NoTemplatePage {
                     page,
                     name: name.to_owned(),
-                    groups: index::groups(state.templates),
+                    groups: state.groups.clone(),
                 },
             )
                 .into_response(),
