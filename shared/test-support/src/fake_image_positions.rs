@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 use sha2::Digest;
 
 use crate::fake_wiki::{ApiRequest, api_error};
-use crate::fake_wikibase::FakeWikibase;
+use crate::fake_wikibase::{FakeWikibase, statements_of};
 
 /// A file of the fake Commons.
 #[derive(Debug, Clone)]
@@ -312,7 +312,7 @@ impl FakeImagePositions {
         let Some(entity) = self.wikibase.entity(&entity_id) else {
             return api_error("no-such-entity", "Could not find an entity with the ID.");
         };
-        let mut statements = statements_of(&entity);
+        let mut statements: Vec<Value> = statements_of(&entity).into_iter().cloned().collect();
         let Some(statement) = statements.iter_mut().find(|s| s["id"] == statement_id) else {
             return api_error("no-such-claim", "Could not find the statement.");
         };
@@ -392,7 +392,10 @@ impl FakeImagePositions {
             ("somevalue" | "novalue", None) => {}
             _ => return api_error("invalid-snak", "Invalid snak."),
         }
-        let mut statements = existing.as_ref().map(statements_of).unwrap_or_default();
+        let mut statements: Vec<Value> = existing
+            .as_ref()
+            .map(|entity| statements_of(entity).into_iter().cloned().collect())
+            .unwrap_or_default();
         let count = lock(&self.state).statements.len() + 1;
         let statement_id = format!("{entity_id}$00000000-0000-4000-8000-{count:012}");
         let statement =
@@ -410,23 +413,6 @@ impl FakeImagePositions {
         let revision = self.wikibase.revision_of(&entity_id).unwrap_or_default();
         json!({"success": 1, "pageinfo": {"lastrevid": revision}, "claim": statement})
     }
-}
-
-/// Every statement of an entity, flattened.
-fn statements_of(entity: &Value) -> Vec<Value> {
-    let groups = if entity["type"] == "mediainfo" {
-        &entity["statements"]
-    } else {
-        &entity["claims"]
-    };
-    groups
-        .as_object()
-        .into_iter()
-        .flat_map(|groups| groups.values())
-        .filter_map(Value::as_array)
-        .flatten()
-        .cloned()
-        .collect()
 }
 
 /// A hash for a snak, stable for the same property and value as Wikibase's are.

@@ -409,7 +409,8 @@ impl FakeWikibase {
     }
 }
 
-fn statements_of(entity: &Value) -> Vec<&Value> {
+/// Every statement of an entity, flattened (MediaInfo keeps them under `statements`).
+pub(crate) fn statements_of(entity: &Value) -> Vec<&Value> {
     let groups = if entity["type"] == "mediainfo" {
         &entity["statements"]
     } else {
