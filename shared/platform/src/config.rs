@@ -45,7 +45,7 @@ pub struct PlatformConfig {
     pub shutdown_grace_seconds: u64,
     /// The tool's MediaWiki OAuth 2 consumer (only tools with login use it).
     #[serde(default)]
-    pub oauth: crate::oauth::OAuthConfig,
+    pub oauth: crate::login::oauth::OAuthConfig,
 }
 
 fn default_port() -> u16 {

@@ -12,10 +12,10 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use platform::config::{NoSettings, load_from};
 use platform::login::{MaybeUser, User, safe_return_path};
-use platform::mediawiki::ClientOptions;
 use platform::{ErrorPage, PageContext, Platform, ToolInfo};
 use serde_json::Value;
 use test_support::{FakeUser, FakeWiki, TestClient, TestResponse, TokenFailure};
+use wikimedia::mediawiki::ClientOptions;
 
 const TOOL: ToolInfo = ToolInfo {
     name: "example-tool",

@@ -554,7 +554,7 @@ fn padded_form(token: &str, total: usize) -> String {
 
 #[tokio::test]
 async fn forms_up_to_the_limit_are_accepted_and_larger_ones_get_a_413_page() {
-    let limit = platform::csrf::MAX_FORM_BYTES;
+    let limit = platform::security::csrf::MAX_FORM_BYTES;
     let mut client = production_client();
     let token = client.get("/form").await.csrf_token().expect("token");
 
@@ -584,7 +584,7 @@ async fn forms_up_to_the_limit_are_accepted_and_larger_ones_get_a_413_page() {
 
 #[tokio::test]
 async fn the_same_limit_holds_for_requests_with_the_token_in_a_header() {
-    let limit = platform::csrf::MAX_FORM_BYTES;
+    let limit = platform::security::csrf::MAX_FORM_BYTES;
     let mut client = production_client();
     let token = client.get("/form").await.csrf_token().expect("token");
     for (size, expected) in [
@@ -630,7 +630,7 @@ async fn the_session_debug_output_shows_no_values() {
             let sink = sink.clone();
             async move {
                 session.insert("secret_value", &"token-text-that-must-not-print");
-                let token = platform::csrf::CsrfToken::get_or_create(&session);
+                let token = platform::security::csrf::CsrfToken::get_or_create(&session);
                 *sink.lock().expect("lock") = format!("{session:?} {token:?}");
                 token.as_str().to_owned()
             }

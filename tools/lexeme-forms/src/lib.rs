@@ -13,7 +13,7 @@ pub mod wikidata;
 
 use axum::Router;
 use platform::config::Config;
-use platform::oauth::{OAuthError, OAuthProvider};
+use platform::login::oauth::{OAuthError, OAuthProvider};
 use platform::{Platform, PlatformError, tool_info};
 
 pub use settings::{Settings, Wiki};

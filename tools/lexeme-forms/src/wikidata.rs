@@ -1,8 +1,9 @@
 //! What the tool asks Wikidata: lexemes, lexemes with a lemma (duplicates), and saving.
 
 use platform::UserAgent;
-use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 use serde_json::Value;
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
+use wikimedia::wikibase::{self, EditTarget};
 
 use crate::duplicates::{self, Duplicate};
 use crate::settings::{Settings, Wiki};
@@ -23,14 +24,7 @@ pub async fn reader(
 
 /// The lexeme (`wbgetentities` JSON); `None` if there is none with this id.
 pub async fn lexeme(wiki: &MediaWiki, id: &str) -> Result<Option<Value>, MediaWikiError> {
-    let answer: Value = wiki
-        .get(&[("action", "wbgetentities"), ("ids", id)])
-        .await?;
-    let entity = &answer["entities"][id];
-    if entity.is_null() || entity.get("missing").is_some() {
-        return Ok(None);
-    }
-    Ok(Some(entity.clone()))
+    wikibase::entity(wiki, id, None).await
 }
 
 /// Lexemes in `language_code` whose lemma is `lemma`, with their forms and senses counts.
@@ -72,26 +66,13 @@ pub async fn duplicates(
 pub async fn save(
     wiki: &MediaWiki,
     lexeme: &Value,
-    base_revision: Option<&str>,
+    base_revision: Option<u64>,
     summary: &str,
 ) -> Result<String, MediaWikiError> {
-    let data = lexeme.to_string();
-    let id = lexeme["id"].as_str();
-    let mut params: Vec<(&str, &str)> = vec![
-        ("action", "wbeditentity"),
-        ("data", &data),
-        ("summary", summary),
-    ];
-    match id {
-        Some(id) => params.push(("id", id)),
-        None => params.push(("new", "lexeme")),
-    }
-    if let Some(revision) = base_revision {
-        params.push(("baserevid", revision));
-    }
-    let answer: Value = wiki.post_with_token("csrf", &params).await?;
-    answer["entity"]["id"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| MediaWikiError::UnexpectedResponse("no entity id in the answer".to_owned()))
+    let target = match lexeme["id"].as_str() {
+        Some(id) => EditTarget::Existing(id),
+        None => EditTarget::New("lexeme"),
+    };
+    let saved = wikibase::edit_entity(wiki, target, lexeme, base_revision, summary).await?;
+    Ok(saved.id)
 }

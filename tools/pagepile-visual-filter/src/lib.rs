@@ -8,8 +8,8 @@ pub mod thumbnails;
 
 use axum::Router;
 use platform::config::Config;
-use platform::pagepile::{PagePile, PagePileError};
 use platform::{Platform, PlatformError, tool_info};
+use wikimedia::pagepile::{PagePile, PagePileError};
 
 pub use settings::Settings;
 

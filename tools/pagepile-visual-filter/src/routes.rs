@@ -14,11 +14,11 @@ use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::{StreamExt, stream};
-use platform::mediawiki::{ClientOptions, MediaWiki};
-use platform::pagepile::{PagePile, PagePileError, Pile};
-use platform::sitematrix::{SITEMATRIX_DOMAIN, SiteMatrixCache};
 use platform::{ErrorPage, PageContext, Text, UserAgent};
 use serde::Deserialize;
+use wikimedia::mediawiki::{ClientOptions, MediaWiki};
+use wikimedia::pagepile::{PagePile, PagePileError, Pile};
+use wikimedia::sitematrix::{SITEMATRIX_DOMAIN, SiteMatrixCache};
 
 use crate::pile_page::{self, EntryTexts};
 use crate::settings::Settings;

@@ -39,7 +39,7 @@ impl Settings {
 }
 
 fn default_pagepile_url() -> String {
-    platform::pagepile::DEFAULT_URL.to_owned()
+    wikimedia::pagepile::DEFAULT_URL.to_owned()
 }
 
 fn default_api_url_template() -> String {

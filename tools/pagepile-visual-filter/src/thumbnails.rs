@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use futures_util::{Stream, StreamExt, stream};
-use platform::mediawiki::{MediaWiki, MediaWikiError};
 use serde_json::Value;
+use wikimedia::mediawiki::{MediaWiki, MediaWikiError};
 
 /// Titles per `imageinfo` request.
 pub const TITLES_PER_REQUEST: usize = 50;

@@ -1,8 +1,8 @@
 //! Running one command against the wiki, as the logged-in user: read the page's wikitext (with
 //! the timestamps an edit needs), change its category links, save with edit-conflict detection.
 
-use platform::mediawiki::{MediaWiki, MediaWikiError};
 use serde_json::Value;
+use wikimedia::mediawiki::{MediaWiki, MediaWikiError};
 
 use crate::command::{Action, Command, SortKeyRule};
 use crate::preferences::Watchlist;
@@ -95,22 +95,9 @@ fn batch_link(batch: BatchId) -> String {
     format!("[[toolforge:quickcategories/batch/{batch}/|QuickCategories batch #{batch}]]")
 }
 
-/// Runs `command` and says what happened, with the watchlist preference of the user it
-/// runs for. Never fails: every failure is an outcome to show.
+/// Runs `command` with the watchlist preference of the user it runs for: what happened to the
+/// page, or the wiki's refusal (for [`crate::runner::disposition`] to decide on).
 pub async fn run(
-    wiki: &MediaWiki,
-    namespace: &CategoryNamespace,
-    batch: BatchId,
-    command: &Command,
-    watchlist: Watchlist,
-) -> Outcome {
-    match try_run(wiki, namespace, batch, command, watchlist).await {
-        Ok(outcome) => outcome,
-        Err(error) => outcome_of(error),
-    }
-}
-
-async fn try_run(
     wiki: &MediaWiki,
     namespace: &CategoryNamespace,
     batch: BatchId,
@@ -172,19 +159,15 @@ async fn try_run(
     })
 }
 
-/// What a failed API call means for the command (also for calls made before running it).
+/// The stored outcome of a refusal that is the command's own (not one the batch waits out or
+/// that stops the run: those are [`crate::runner::disposition`]'s).
 pub fn outcome_of(error: MediaWikiError) -> Outcome {
     match error {
-        MediaWikiError::Api { code, info } => match code.as_str() {
-            "editconflict" | "articleexists" => Outcome::EditConflict,
-            "missingtitle" | "pagedeleted" => Outcome::PageMissing,
-            "invalidtitle" => Outcome::InvalidTitle,
-            "blocked" | "autoblocked" | "globalblocking-blockedtext" => Outcome::Blocked { info },
-            code if code.starts_with("protected") || code == "cascadeprotected" => {
-                Outcome::Protected { info }
-            }
-            _ => Outcome::Failed { code, info },
-        },
+        MediaWikiError::EditConflict { .. } => Outcome::EditConflict,
+        MediaWikiError::Missing { .. } => Outcome::PageMissing,
+        MediaWikiError::InvalidTitle { .. } => Outcome::InvalidTitle,
+        MediaWikiError::Blocked { info, .. } => Outcome::Blocked { info },
+        MediaWikiError::ProtectedPage { info, .. } => Outcome::Protected { info },
         MediaWikiError::Maxlag { info, .. } => Outcome::Maxlag { info },
         MediaWikiError::ReadOnly { info, .. } => Outcome::ReadOnly { info },
         MediaWikiError::Transport(info) => Outcome::Failed {
@@ -194,6 +177,12 @@ pub fn outcome_of(error: MediaWikiError) -> Outcome {
         MediaWikiError::UnexpectedResponse(info) => Outcome::Failed {
             code: "response".to_owned(),
             info,
+        },
+        other => Outcome::Failed {
+            code: other.code().unwrap_or("unknown").to_owned(),
+            info: other
+                .info()
+                .map_or_else(|| other.to_string(), str::to_owned),
         },
     }
 }
@@ -213,10 +202,7 @@ mod tests {
 
     #[test]
     fn api_errors_become_outcomes() {
-        let api = |code: &str| MediaWikiError::Api {
-            code: code.to_owned(),
-            info: "info".to_owned(),
-        };
+        let api = |code: &str| MediaWikiError::from_code(code, "info".to_owned());
         assert_eq!(outcome_of(api("editconflict")), Outcome::EditConflict);
         assert_eq!(
             outcome_of(api("protectedpage")),

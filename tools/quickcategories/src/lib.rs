@@ -19,8 +19,8 @@ use std::sync::Arc;
 use axum::Router;
 use platform::config::Config;
 use platform::config::Mode;
-use platform::oauth::{OAuthError, OAuthProvider};
-use platform::sealing::SealingKey;
+use platform::login::oauth::{OAuthError, OAuthProvider};
+use platform::security::sealing::SealingKey;
 use platform::{Platform, PlatformError, tool_info};
 
 pub use settings::Settings;
@@ -78,7 +78,7 @@ pub fn migrate_in_background(store: &Store) {
     }
 }
 
-/// What background runs' tokens are sealed with (`platform::sealing`, with this purpose).
+/// What background runs' tokens are sealed with (`platform::security::sealing`, with this purpose).
 const SEALING_PURPOSE: &str = "quickcategories background-run tokens";
 
 /// The key background runs' tokens are sealed with: derived from the secret key, so the web
@@ -102,7 +102,7 @@ pub enum AppError {
     Platform(#[from] PlatformError),
     /// No HTTP client for PagePile (TLS could not be set up).
     #[error(transparent)]
-    PagePile(#[from] platform::pagepile::PagePileError),
+    PagePile(#[from] wikimedia::pagepile::PagePileError),
 }
 
 /// The whole application: the tool's routes inside the platform's layers.
@@ -118,8 +118,11 @@ pub fn app(
         siteinfo: siteinfo::SiteinfoCache::default(),
         user_agent: platform.user_agent().clone(),
         sealing,
-        pagepile: platform::pagepile::PagePile::new(&settings.pagepile_url, platform.user_agent())?,
-        site_matrix: platform::sitematrix::SiteMatrixCache::default(),
+        pagepile: wikimedia::pagepile::PagePile::new(
+            &settings.pagepile_url,
+            platform.user_agent(),
+        )?,
+        site_matrix: wikimedia::sitematrix::SiteMatrixCache::default(),
     };
     let grant_state = state.clone();
     let platform = platform

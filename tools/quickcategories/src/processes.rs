@@ -12,7 +12,7 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] platform::config::ConfigError),
     #[error(transparent)]
-    OAuth(#[from] platform::oauth::OAuthError),
+    OAuth(#[from] platform::login::oauth::OAuthError),
     #[error(transparent)]
     Platform(#[from] platform::PlatformError),
     #[error(transparent)]
@@ -20,7 +20,7 @@ pub enum StartError {
     #[error("the database configuration is not valid: {0}")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
-    Serve(#[from] platform::serve::ServeError),
+    Serve(#[from] platform::serving::serve::ServeError),
     #[error("{0}")]
     Unusable(&'static str),
 }
@@ -73,7 +73,7 @@ pub async fn runner() -> Result<(), StartError> {
         .with_liveness(Liveness::new(&config.tool.runner.liveness_file));
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
-        let signal = platform::serve::shutdown_signal().await;
+        let signal = platform::serving::serve::shutdown_signal().await;
         tracing::info!(signal, "stopping after the command in progress");
         let _ = stop.send(true);
     });

@@ -82,7 +82,7 @@ fn default_slice_size() -> u32 {
 }
 
 fn default_pagepile_url() -> String {
-    platform::pagepile::DEFAULT_URL.to_owned()
+    wikimedia::pagepile::DEFAULT_URL.to_owned()
 }
 
 fn default_api_url_template() -> String {

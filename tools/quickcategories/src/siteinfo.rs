@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use platform::mediawiki::{MediaWiki, MediaWikiError};
 use serde_json::Value;
+use wikimedia::mediawiki::{MediaWiki, MediaWikiError};
 
 use crate::wikitext::CategoryNamespace;
 

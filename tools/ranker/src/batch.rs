@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use platform::mediawiki::{MediaWiki, MediaWikiError};
+use wikimedia::error::Retry;
+use wikimedia::mediawiki::MediaWiki;
 
 use crate::batch_parse::Instruction;
 use crate::ids::{EntityId, StatementId};
@@ -158,11 +159,15 @@ pub async fn save(
         },
         Ok(EditOutcome::NoChange { revision }) => Outcome::NoChange { revision },
         Ok(EditOutcome::Conflict) => Outcome::Conflict,
-        Err(MediaWikiError::Api { info, .. }) => Outcome::Error(info),
-        Err(other) => {
-            tracing::warn!(error = %other, entity = %entity.id, "batch edit failed");
-            Outcome::Error(other.to_string())
-        }
+        // A refusal of this entity's edit is shown in the wiki's own words; anything else (the
+        // wiki unreachable or busy) says what happened.
+        Err(error) => match error.info() {
+            Some(info) if error.retry() == Retry::No => Outcome::Error(info.to_owned()),
+            _ => {
+                tracing::warn!(%error, entity = %entity.id, "batch edit failed");
+                Outcome::Error(error.to_string())
+            }
+        },
     }
 }
 

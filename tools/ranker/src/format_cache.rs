@@ -10,9 +10,9 @@ use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
-use platform::mediawiki::{MediaWiki, MediaWikiError};
 use quick_cache::sync::Cache;
 use serde_json::Value;
+use wikimedia::mediawiki::{MediaWiki, MediaWikiError};
 
 use crate::wikibase;
 
@@ -155,7 +155,7 @@ impl Labels {
             Some(html) => html.to_string(),
             None => {
                 let mut escaped = String::new();
-                platform::message_syntax::escape_into(id, &mut escaped);
+                platform::i18n::message_syntax::escape_into(id, &mut escaped);
                 escaped
             }
         }

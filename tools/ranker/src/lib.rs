@@ -9,7 +9,6 @@ pub mod ids;
 pub mod rank;
 mod routes;
 mod settings;
-pub mod sparql;
 pub mod statements;
 pub mod summary;
 pub mod wikibase;
@@ -34,7 +33,15 @@ pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
         .with_login(&[], &[])
 }
 
+/// Why the application cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No HTTP client for the query service (TLS could not be set up).
+    #[error("the query service client: {0}")]
+    QueryService(#[from] reqwest::Error),
+}
+
 /// The whole application: the tool's routes inside the platform's layers.
-pub fn app(platform: &Platform, settings: &Settings) -> Router {
-    platform.router(routes::router(platform, settings))
+pub fn app(platform: &Platform, settings: &Settings) -> Result<Router, AppError> {
+    Ok(platform.router(routes::router(platform, settings)?))
 }

@@ -1,17 +1,15 @@
-//! What the tool asks a Wikibase: entities (50 per request, Wikibase's limit), a file's
-//! MediaInfo id, edits with a base revision, and formatted values and labels.
+//! What the tool asks a Wikibase: entities, a file's MediaInfo id, edits with a base revision,
+//! and formatted values and labels (the reads and writes of every Wikibase tool are the
+//! `wikimedia` crate's `wikibase`).
 
 use std::collections::HashMap;
 
-use platform::mediawiki::{MediaWiki, MediaWikiError};
 use serde_json::Value;
+use wikimedia::mediawiki::{MediaWiki, MediaWikiError};
+use wikimedia::wikibase::{self, EditTarget, IDS_PER_REQUEST};
 
 use crate::ids::EntityId;
 use crate::statements::{Entity, StatementError};
-
-/// Wikibase's limit of ids per `wbgetentities` and `wbformatentities` request (for users
-/// without the `apihighlimits` right).
-pub const IDS_PER_REQUEST: usize = 50;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WikibaseError {
@@ -26,24 +24,15 @@ pub async fn get_entities(
     wiki: &MediaWiki,
     ids: &[EntityId],
 ) -> Result<HashMap<EntityId, Option<Entity>>, WikibaseError> {
+    let wanted: Vec<&str> = ids.iter().map(EntityId::as_str).collect();
+    let found = wikibase::entities(wiki, &wanted, &[("props", "info|claims")]).await?;
     let mut entities = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(IDS_PER_REQUEST) {
-        let joined = join_ids(chunk.iter().map(EntityId::as_str));
-        let response: Value = wiki
-            .get(&[
-                ("action", "wbgetentities"),
-                ("ids", &joined),
-                ("props", "info|claims"),
-                ("formatversion", "2"),
-            ])
-            .await?;
-        for id in chunk {
-            let entity = match response["entities"].get(id.as_str()) {
-                Some(json) => Entity::from_json(id.clone(), json)?,
-                None => None,
-            };
-            entities.insert(id.clone(), entity);
-        }
+    for id in ids {
+        let entity = match found.get(id.as_str()) {
+            Some(json) => Entity::from_json(id.clone(), json)?,
+            None => None,
+        };
+        entities.insert(id.clone(), entity);
     }
     Ok(entities)
 }
@@ -95,35 +84,15 @@ pub async fn edit_entity(
     base_revision: u64,
     summary: &str,
 ) -> Result<EditOutcome, MediaWikiError> {
-    let data = data.to_string();
-    let base = base_revision.to_string();
-    let response: Result<Value, MediaWikiError> = wiki
-        .post_with_token(
-            "csrf",
-            &[
-                ("action", "wbeditentity"),
-                ("id", id.as_str()),
-                ("data", &data),
-                ("baserevid", &base),
-                ("summary", summary),
-                ("formatversion", "2"),
-            ],
-        )
-        .await;
-    match response {
-        Ok(value) => {
-            let revision = value["entity"]["lastrevid"].as_u64().ok_or_else(|| {
-                MediaWikiError::UnexpectedResponse(format!("no lastrevid in {value}"))
-            })?;
-            if value["entity"].get("nochange").is_some() {
-                Ok(EditOutcome::NoChange { revision })
-            } else {
-                Ok(EditOutcome::Edited { revision })
-            }
-        }
-        Err(MediaWikiError::Api { code, .. }) if code == "editconflict" => {
-            Ok(EditOutcome::Conflict)
-        }
+    let target = EditTarget::Existing(id.as_str());
+    match wikibase::edit_entity(wiki, target, data, Some(base_revision), summary).await {
+        Ok(saved) if saved.changed => Ok(EditOutcome::Edited {
+            revision: saved.revision,
+        }),
+        Ok(saved) => Ok(EditOutcome::NoChange {
+            revision: saved.revision,
+        }),
+        Err(MediaWikiError::EditConflict { .. }) => Ok(EditOutcome::Conflict),
         Err(error) => Err(error),
     }
 }

@@ -22,6 +22,12 @@ fn default_wiki_url() -> String {
 }
 
 impl Settings {
+    /// The wiki's host name, as pages and error messages name it.
+    pub fn domain(&self) -> &str {
+        let url = self.wiki_url.trim_end_matches('/');
+        url.split_once("://").map_or(url, |(_, rest)| rest)
+    }
+
     pub fn api_url(&self) -> String {
         format!("{}/w/api.php", self.wiki_url.trim_end_matches('/'))
     }

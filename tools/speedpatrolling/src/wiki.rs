@@ -2,9 +2,9 @@
 
 use std::net::IpAddr;
 
-use platform::mediawiki::{MediaWiki, MediaWikiError};
 use serde::Deserialize;
 use serde_json::Value;
+use wikimedia::mediawiki::{MediaWiki, MediaWikiError};
 
 /// How many recent unpatrolled edits one look for the next edit considers.
 const CANDIDATES: &str = "50";

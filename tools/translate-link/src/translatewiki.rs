@@ -7,10 +7,11 @@
 use futures_util::future::join_all;
 use platform::Text;
 use platform::UserAgent;
-use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
+use wikimedia::error::Retry;
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 
 use crate::domain::{LanguageCode, MessageKey};
 use crate::settings::Settings;
@@ -160,12 +161,14 @@ impl Translatewiki {
         {
             Ok(response) => response,
             // The wiki answered, but not about this title: a problem with this hit only.
-            Err(MediaWikiError::Api { code, info }) => {
-                return Err(TitleError::Problem(
-                    Text::new("translate-link-problem-api").arg(code).arg(info),
-                ));
+            Err(error) => {
+                return Err(match (error.retry(), error.code(), error.info()) {
+                    (Retry::No, Some(code), Some(info)) => TitleError::Problem(
+                        Text::new("translate-link-problem-api").arg(code).arg(info),
+                    ),
+                    _ => TitleError::Upstream(error),
+                });
             }
-            Err(error) => return Err(TitleError::Upstream(error)),
         };
         let groups = group_ids(&response.helpers.groups);
         let Some(group) = groups.first() else {

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use platform::message_syntax::escape_into;
+use platform::i18n::message_syntax::escape_into;
 use serde_json::Value;
 
 /// An image's attribution.

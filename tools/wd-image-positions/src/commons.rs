@@ -2,8 +2,8 @@
 //! `M<page id>`), the original's URL, type and size, a thumbnail with its larger versions, and
 //! the attribution.
 
-use platform::mediawiki::{MediaWiki, MediaWikiError};
 use serde_json::Value;
+use wikimedia::mediawiki::{MediaWiki, MediaWikiError};
 
 use crate::attribution::{self, Attribution};
 use crate::input::FileName;

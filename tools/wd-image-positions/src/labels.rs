@@ -27,8 +27,8 @@ impl Label {
 
 /// The languages whose labels are wanted, best first, for interface language `interface`.
 pub fn language_chain(interface: &str) -> Vec<String> {
-    let english = platform::language::SOURCE_CODE;
-    let mut chain = platform::language::fallback_chain(interface);
+    let english = platform::i18n::language::SOURCE_CODE;
+    let mut chain = platform::i18n::language::fallback_chain(interface);
     // The chain ends with English; `mul` goes before it, unless English is what was asked.
     let ends_in_fallback_to_english = chain.len() > 1 && chain.last().is_some_and(|c| c == english);
     if ends_in_fallback_to_english {

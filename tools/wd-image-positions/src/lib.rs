@@ -51,7 +51,7 @@ pub fn app(platform: &Platform, settings: &Settings) -> Result<Router, AppError>
     let settings = Arc::new(settings.clone());
     let state = routes::AppState::new(
         subject::Wikis::new(settings.clone(), platform.user_agent().clone()),
-        sparql::QueryService::new(&settings.sparql_url, platform.user_agent())?,
+        wikimedia::sparql::QueryService::new(&settings.sparql_url, platform.user_agent())?,
     );
     Ok(platform.router(routes::router(state)))
 }

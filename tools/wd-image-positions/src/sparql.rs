@@ -1,8 +1,7 @@
 //! The Wikidata Query Service: which items have a depicted thing at exactly a given region.
 
-use platform::UserAgent;
-use platform::user_agent::http_client_builder;
 use serde_json::Value;
+use wikimedia::sparql::{QueryService, SparqlError, string_literal};
 
 use crate::wikibase::DEPICTED_PROPERTIES;
 
@@ -10,38 +9,6 @@ use crate::wikibase::DEPICTED_PROPERTIES;
 pub const MAX_ITEMS: usize = 50;
 
 const ENTITY_PREFIX: &str = "http://www.wikidata.org/entity/";
-
-#[derive(Debug, thiserror::Error)]
-pub enum SparqlError {
-    #[error("the query service could not be reached: {0}")]
-    Transport(#[from] reqwest::Error),
-    #[error("the query service answered {0}")]
-    Status(reqwest::StatusCode),
-}
-
-#[derive(Debug, Clone)]
-pub struct QueryService {
-    client: reqwest::Client,
-    url: String,
-}
-
-/// `text` as a SPARQL string literal.
-pub fn string_literal(text: &str) -> String {
-    let mut literal = String::with_capacity(text.len() + 2);
-    literal.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => literal.push_str("\\\\"),
-            '"' => literal.push_str("\\\""),
-            '\n' => literal.push_str("\\n"),
-            '\r' => literal.push_str("\\r"),
-            '\t' => literal.push_str("\\t"),
-            c => literal.push(c),
-        }
-    }
-    literal.push('"');
-    literal
-}
 
 /// The query for items with a depicts or named-place statement whose region is `region`.
 pub fn items_with_region_query(region: &str) -> String {
@@ -56,29 +23,13 @@ pub fn items_with_region_query(region: &str) -> String {
     )
 }
 
-impl QueryService {
-    pub fn new(url: &str, user_agent: &UserAgent) -> Result<Self, reqwest::Error> {
-        Ok(Self {
-            client: http_client_builder(user_agent).build()?,
-            url: url.to_owned(),
-        })
-    }
-
-    /// The ids of the items whose depicted things have exactly this region.
-    pub async fn items_with_region(&self, region: &str) -> Result<Vec<String>, SparqlError> {
-        let response = self
-            .client
-            .post(&self.url)
-            .header("accept", "application/sparql-results+json")
-            .form(&[("query", items_with_region_query(region))])
-            .send()
-            .await?;
-        if !response.status().is_success() {
-            return Err(SparqlError::Status(response.status()));
-        }
-        let results: Value = response.json().await?;
-        Ok(item_ids(&results))
-    }
+/// The ids of the items whose depicted things have exactly this region.
+pub async fn items_with_region(
+    service: &QueryService,
+    region: &str,
+) -> Result<Vec<String>, SparqlError> {
+    let results = service.select(&items_with_region_query(region)).await?;
+    Ok(item_ids(&results))
 }
 
 fn item_ids(results: &Value) -> Vec<String> {
@@ -99,11 +50,6 @@ mod tests {
 
     #[test]
     fn regions_are_quoted_so_they_cannot_change_the_query() {
-        assert_eq!(string_literal("pct:1,2,3,4"), "\"pct:1,2,3,4\"");
-        assert_eq!(
-            string_literal("a\" } DELETE { ?s ?p ?o } #\\\n"),
-            "\"a\\\" } DELETE { ?s ?p ?o } #\\\\\\n\""
-        );
         assert_eq!(
             items_with_region_query("full"),
             "SELECT DISTINCT ?item WHERE { VALUES ?p { p:P180 p:P9664 } ?item ?p [ pq:P2677 \"full\" ]. } LIMIT 50"

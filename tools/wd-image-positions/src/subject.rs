@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use platform::UserAgent;
-use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 
 use crate::commons::{self, ImageInfo};
 use crate::input::{COMMONS, EntityId, FileName, PropertyId, WIKIDATA};

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
-use platform::mediawiki::{MediaWiki, MediaWikiError};
 use serde_json::{Value, json};
+use wikimedia::mediawiki::{MediaWiki, MediaWikiError};
+use wikimedia::wikibase;
 
 use crate::labels::{self, Label};
 
@@ -24,9 +25,6 @@ pub const REGION_SUMMARY: &str =
     "region drawn with [[toolforge:wd-image-positions|Wikidata Image Positions]]";
 pub const STATEMENT_SUMMARY: &str =
     "statement added with [[toolforge:wd-image-positions|Wikidata Image Positions]]";
-
-/// Most ids one `wbgetentities` request may name.
-const IDS_PER_REQUEST: usize = 50;
 
 /// What a depicts (or named place) statement says is depicted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,15 +132,7 @@ pub fn image_value(entity: &Value, property: &str) -> ImageValue {
 
 /// The entity's JSON (`None` when the wiki has no such entity).
 pub async fn entity(wiki: &MediaWiki, id: &str) -> Result<Option<Value>, MediaWikiError> {
-    let response: Value = wiki
-        .get(&[
-            ("action", "wbgetentities"),
-            ("ids", id),
-            ("props", "info|claims"),
-        ])
-        .await?;
-    let entity = &response["entities"][id];
-    Ok((entity.is_object() && entity.get("missing").is_none()).then(|| entity.clone()))
+    wikibase::entity(wiki, id, Some("info|claims")).await
 }
 
 /// The best labels of `ids` for `interface_language` (ids without one: their id).
@@ -153,23 +143,14 @@ pub async fn labels(
 ) -> Result<HashMap<String, Label>, MediaWikiError> {
     let chain = labels::language_chain(interface_language);
     let languages = chain.join("|");
-    let mut unique: Vec<&str> = ids.iter().map(String::as_str).collect();
-    unique.sort_unstable();
-    unique.dedup();
-    let mut found = HashMap::new();
-    for chunk in unique.chunks(IDS_PER_REQUEST) {
-        let ids = chunk.join("|");
-        let response: Value = wiki
-            .get(&[
-                ("action", "wbgetentities"),
-                ("ids", &ids),
-                ("props", "labels"),
-                ("languages", &languages),
-            ])
-            .await?;
-        found.extend(labels::best_labels(&response["entities"], &chain));
-    }
-    Ok(found)
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let entities = wikibase::entities(
+        wiki,
+        &ids,
+        &[("props", "labels"), ("languages", &languages)],
+    )
+    .await?;
+    Ok(labels::best_labels(&Value::Object(entities), &chain))
 }
 
 /// The wiki's own names for "unknown value" and "no value", in `language`.

@@ -6,8 +6,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use platform::i18n::message_syntax::isolated;
 use platform::login::MaybeUser;
-use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde_json::Value;
 
@@ -251,14 +251,14 @@ enum Outcome {
 }
 
 async fn one_line(
-    reader: &platform::mediawiki::MediaWiki,
-    writer: Option<&platform::mediawiki::MediaWiki>,
+    reader: &wikimedia::mediawiki::MediaWiki,
+    writer: Option<&wikimedia::mediawiki::MediaWiki>,
     template: &Template,
     line: &BulkLexeme,
     summary: &str,
     wiki: Wiki,
 ) -> Result<Outcome, Text> {
-    let failed = |error: platform::mediawiki::MediaWikiError| {
+    let failed = |error: wikimedia::mediawiki::MediaWikiError| {
         Text::new("lexeme-forms-bulk-failed").arg(error)
     };
     let lexeme = match &line.lexeme_id {

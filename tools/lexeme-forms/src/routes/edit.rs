@@ -7,8 +7,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use platform::i18n::message_syntax::isolated;
 use platform::login::MaybeUser;
-use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde_json::Value;
 
@@ -327,7 +327,7 @@ pub(super) async fn submit(
         return Ok(unsaved(&updated));
     };
     let writer = state.writer(&user, wiki).await?;
-    let id = crate::wikidata::save(&writer, &updated, Some(&seen_revision), &summary)
+    let id = crate::wikidata::save(&writer, &updated, seen_revision.parse().ok(), &summary)
         .await
         .map_err(|error| super::wiki_error(wiki, &error))?;
     Ok(Redirect::to(&with_hash(

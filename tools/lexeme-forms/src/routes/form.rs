@@ -5,8 +5,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use platform::i18n::message_syntax::isolated;
 use platform::login::MaybeUser;
-use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 
 use super::{AppState, Fields, resolve, unsaved};

@@ -24,7 +24,7 @@ pub(super) fn groups(templates: &Templates) -> Vec<Group> {
         .into_iter()
         .map(|(code, group)| Group {
             code: code.to_owned(),
-            autonym: platform::language::autonym(code),
+            autonym: platform::i18n::language::autonym(code),
             test: group.first().is_some_and(|t| t.test),
             templates: group
                 .iter()

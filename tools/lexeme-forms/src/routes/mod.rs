@@ -14,8 +14,8 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use platform::login::User;
-use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
-use platform::{ErrorPage, PageContext, Text, UserAgent};
+use platform::{ErrorPage, PageContext, UserAgent};
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 
 use crate::settings::{Settings, Wiki};
 use crate::templates::{Lookup, Template, Templates};
@@ -68,19 +68,9 @@ impl AppState {
     }
 }
 
-/// The page for a wiki that failed: 502 with what it said.
+/// A wiki's refusal or failure as the platform's page for it.
 fn wiki_error(wiki: Wiki, error: &MediaWikiError) -> ErrorPage {
-    tracing::warn!(%error, wiki = wiki.domain(), "Wikidata failed");
-    match error {
-        MediaWikiError::Api { code, info } if code == "editconflict" => {
-            ErrorPage::conflict(Text::new("lexeme-forms-error-edit-conflict").arg(info))
-        }
-        _ => ErrorPage::bad_gateway(
-            Text::new("lexeme-forms-error-wiki")
-                .arg(wiki.domain())
-                .arg(error),
-        ),
-    }
+    ErrorPage::from_wiki(wiki.domain(), error)
 }
 
 pub fn router(state: AppState) -> Router {

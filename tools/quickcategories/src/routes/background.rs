@@ -6,9 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::{Grant, Grants, Identity, User};
-use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
-use platform::{ErrorPage, Gender, Text, WikiRights};
+use platform::{ErrorPage, Gender, Text};
 use secrecy::ExposeSecret;
+use wikimedia::WikiRights;
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 
 use super::{AppState, back_to_batch, not_your_batch, parse_batch_id, store_error};
 use crate::store::{Batch, BatchStore, Creator, SealedCredentials};

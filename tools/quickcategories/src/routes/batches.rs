@@ -5,22 +5,20 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
+use platform::i18n::message_syntax::isolated;
 use platform::login::{MaybeUser, User};
-use platform::mediawiki::{ClientOptions, MediaWiki};
-use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
+use wikimedia::mediawiki::ClientOptions;
 
 use super::{AppState, back_to_batch, format_time, not_your_batch, parse_batch_id, store_error};
 use crate::domain::content_language;
 use crate::execute;
-use crate::preferences::Watchlist;
 use crate::reason::RunReason;
+use crate::runner::slice::{self, SliceStop};
 use crate::store::{
-    BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome,
-    Progress, Store, StoreError, StoredCommand, now,
+    BackgroundRun, Batch, BatchStore, BatchSummary, CommandStatus, FINISHED, Outcome, Progress, now,
 };
-use crate::wikitext::CategoryNamespace;
 
 pub const MAX_LIMIT: u64 = 500;
 const DEFAULT_LIMIT: u64 = 50;
@@ -521,7 +519,7 @@ pub(super) async fn run_slice(
     // The slice runs in a task of its own, which the request only waits for: when the request
     // is dropped (the platform's timeout, a closed browser tab) the task still stores every
     // outcome and gives back what it does not run, instead of leaving its commands pending.
-    let slice = tokio::spawn(run_commands(
+    let slice = tokio::spawn(slice::run_commands(
         state.store.clone(),
         wiki,
         namespace,
@@ -541,85 +539,4 @@ pub(super) async fn run_slice(
             "the slice of batch {id} failed: {error}"
         ))),
     }
-}
-
-/// Why a slice ended before its last command.
-#[derive(Debug)]
-enum SliceStop {
-    /// The wiki asks everyone to wait (what the user is told); the commands not run are
-    /// planned again.
-    Wait(Text),
-    /// An outcome could not be stored.
-    Store(StoreError),
-}
-
-/// Runs a slice's commands, in order, storing each outcome. Whatever it does not store is given
-/// back (planned again) where the store lets it.
-async fn run_commands(
-    store: Store,
-    wiki: MediaWiki,
-    namespace: CategoryNamespace,
-    domain: String,
-    batch: BatchId,
-    commands: Vec<StoredCommand>,
-    watchlist: Watchlist,
-) -> Result<(), SliceStop> {
-    let mut commands = commands.into_iter();
-    while let Some(command) = commands.next() {
-        let outcome = execute::run(&wiki, &namespace, batch, &command.command, watchlist).await;
-        // The wiki asks everyone to wait: not the command's fault, so it stays planned (with
-        // the rest of the slice) instead of being marked failed.
-        let wait = match &outcome {
-            Outcome::Maxlag { info } => Some(
-                Text::new("quickcategories-error-slice-lagged")
-                    .arg(&domain)
-                    .html(isolated(info, None)),
-            ),
-            Outcome::ReadOnly { info } => Some(
-                Text::new("quickcategories-error-slice-read-only")
-                    .arg(&domain)
-                    .html(isolated(info, None)),
-            ),
-            _ => None,
-        };
-        if let Some(reason) = wait {
-            give_back(&store, batch, std::iter::once(command).chain(commands))
-                .await
-                .map_err(SliceStop::Store)?;
-            return Err(SliceStop::Wait(reason));
-        }
-        if let Err(error) = store.finish_command(command.id, &outcome).await {
-            // Logged here as well as on the error page: the request may be gone already.
-            tracing::warn!(%error, batch, command = command.id, "could not store an outcome");
-            // The command whose outcome was lost goes back too: running it again changes
-            // nothing more on the wiki and stores an outcome this time. A failure to give back
-            // is logged by `give_back`; the user is told about the first error.
-            let _ = give_back(&store, batch, std::iter::once(command).chain(commands)).await;
-            return Err(SliceStop::Store(error));
-        }
-    }
-    Ok(())
-}
-
-/// Plans `commands` again, in order. Stops at the first failure: the database is most likely
-/// down, and each further attempt would only wait for it again; the rest stay pending until the
-/// next `take_planned` of the batch plans them again (`WEB_CLAIM_TIMEOUT_SECONDS`).
-async fn give_back(
-    store: &Store,
-    batch: BatchId,
-    mut commands: impl Iterator<Item = StoredCommand>,
-) -> Result<(), StoreError> {
-    while let Some(command) = commands.next() {
-        if let Err(error) = store.release_command(command.id).await {
-            tracing::warn!(
-                %error,
-                batch,
-                command = command.id,
-                left_pending = 1 + commands.count(),
-                "could not plan the rest of a slice again; it stays pending until its web claims time out"
-            );
-            return Err(error);
-        }
-    }
-    Ok(())
 }

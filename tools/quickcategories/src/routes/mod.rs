@@ -12,15 +12,15 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
-use platform::mediawiki::{ClientOptions, MediaWiki};
-use platform::sealing::SealingKey;
+use platform::security::sealing::SealingKey;
 use platform::{ErrorPage, Text, UserAgent};
+use wikimedia::mediawiki::{ClientOptions, MediaWiki};
 
 use crate::settings::Settings;
 use crate::siteinfo::SiteinfoCache;
 use crate::store::{BatchStore, Store, StoreError};
-use platform::pagepile::PagePile;
-use platform::sitematrix::{SITEMATRIX_DOMAIN, SiteMatrix, SiteMatrixCache};
+use wikimedia::pagepile::PagePile;
+use wikimedia::sitematrix::{SITEMATRIX_DOMAIN, SiteMatrix, SiteMatrixCache};
 
 /// What every handler shares.
 #[derive(Debug, Clone)]

@@ -16,8 +16,8 @@ use super::new_batch::{
 };
 use crate::command::{PageFlags, parse_commands, parse_line};
 use crate::domain::WikiDomain;
-use platform::message_syntax::isolated;
-use platform::pagepile::PagePileError;
+use platform::i18n::message_syntax::isolated;
+use wikimedia::pagepile::PagePileError;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "new_from_pile.html")]

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use platform::oauth::{OAuthError, OAuthProvider};
-use platform::sealing::SealingKey;
+use platform::login::oauth::{OAuthError, OAuthProvider};
+use platform::security::sealing::SealingKey;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::reason::RunReason;

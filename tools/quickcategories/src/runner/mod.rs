@@ -20,22 +20,25 @@
 //! In read-only mode (`TOOL_READ_ONLY_REASON`) the runner claims nothing.
 
 mod authorization;
+pub mod disposition;
 pub mod liveness;
+pub mod slice;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use platform::UserAgent;
-use platform::mediawiki::{ClientOptions, MediaWiki};
-use platform::oauth::OAuthProvider;
-use platform::sealing::SealingKey;
+use platform::login::oauth::OAuthProvider;
+use platform::security::sealing::SealingKey;
 use rand::RngCore;
 use secrecy::ExposeSecret;
 use tokio::sync::watch;
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 
 pub use authorization::AuthorizationError;
 use authorization::{AccessToken, Authorizations};
+use disposition::{Disposition, disposition};
 pub use liveness::Liveness;
 
 use crate::execute;
@@ -51,8 +54,6 @@ const TRANSIENT_ATTEMPTS: u32 = 4;
 /// How long a batch waits after the wiki could not be reached for all those attempts.
 const UNREACHABLE_WAIT_SECONDS: i64 = 300;
 /// How long a batch waits when the wiki is lagged (maxlag) or read-only.
-const MAXLAG_WAIT_SECONDS: i64 = 30;
-const READ_ONLY_WAIT_SECONDS: i64 = 300;
 /// Longest wait between attempts to reach the database.
 const MAX_DATABASE_BACKOFF: Duration = Duration::from_secs(30);
 /// After SIGTERM, how long an outcome not stored yet is still tried (Toolforge kills after 15 s).
@@ -71,46 +72,6 @@ pub struct Runner {
     idle: Duration,
     /// Backoff before the first retry of a transient wiki error (tests make it short).
     retry_delay: Duration,
-}
-
-/// What to do with a command's outcome.
-#[derive(Debug, PartialEq, Eq)]
-enum Disposition {
-    /// A real outcome: store it.
-    Store,
-    /// The wiki could not be reached: try again.
-    Retry(String),
-    /// The access token was refused: refresh it and try again.
-    Reauthorize,
-    /// The wiki asks everyone to wait: put the command back, the batch waits.
-    Wait { seconds: i64, reason: String },
-    /// The run cannot go on: put the command back and stop the run.
-    StopRun(String),
-}
-
-fn disposition(outcome: &Outcome) -> Disposition {
-    match outcome {
-        Outcome::Failed { code, info } if code == "http" => Disposition::Retry(info.clone()),
-        Outcome::Failed { code, .. }
-            if code.starts_with("mwoauth-invalid-authorization")
-                || code == "assertuserfailed"
-                || code == "assertnameduserfailed" =>
-        {
-            Disposition::Reauthorize
-        }
-        Outcome::Maxlag { info } => Disposition::Wait {
-            seconds: MAXLAG_WAIT_SECONDS,
-            reason: RunReason::Lagged(info.clone()).stored(),
-        },
-        Outcome::ReadOnly { info } => Disposition::Wait {
-            seconds: READ_ONLY_WAIT_SECONDS,
-            reason: RunReason::ReadOnly(info.clone()).stored(),
-        },
-        Outcome::Blocked { info } => {
-            Disposition::StopRun(RunReason::Blocked(info.clone()).stored())
-        }
-        _ => Disposition::Store,
-    }
 }
 
 /// How processing one claimed command ended.
@@ -300,14 +261,14 @@ impl Runner {
                     continue;
                 }
             };
-            let outcome = self.execute(&claim, &token, clients).await;
-            match disposition(&outcome) {
-                Disposition::Store => break outcome,
-                Disposition::Reauthorize if refused.is_none() => {
+            let tried = self.execute(&claim, &token, clients).await;
+            match disposition(tried) {
+                Disposition::Store(outcome) => break outcome,
+                Disposition::Reauthorize(_) if refused.is_none() => {
                     clients.forget(claim.run);
                     refused = Some(token.sealed);
                 }
-                Disposition::Reauthorize => {
+                Disposition::Reauthorize(_) => {
                     return self
                         .stop_run(claim.run, command_id, &RunReason::RenewedRefused.stored())
                         .await;
@@ -323,9 +284,12 @@ impl Runner {
                     }
                 }
                 Disposition::Wait { seconds, reason } => {
-                    return self.wait(claim.run, command_id, seconds, &reason).await;
+                    return self
+                        .wait(claim.run, command_id, seconds, &reason.stored())
+                        .await;
                 }
-                Disposition::StopRun(reason) => {
+                Disposition::Blocked(info) => {
+                    let reason = RunReason::Blocked(info).stored();
                     return self.stop_run(claim.run, command_id, &reason).await;
                 }
             }
@@ -340,7 +304,7 @@ impl Runner {
         claim: &Claim,
         token: &AccessToken,
         clients: &mut ClientCache,
-    ) -> Outcome {
+    ) -> Result<Outcome, MediaWikiError> {
         let wiki = match clients.get(claim.run, &token.sealed) {
             Some(wiki) => wiki,
             None => {
@@ -355,27 +319,23 @@ impl Runner {
                     options,
                 )
                 .await;
-                let wiki = match wiki {
-                    Ok(wiki) => wiki,
-                    Err(error) => return execute::outcome_of(error),
-                };
+                let wiki = wiki?;
                 clients.insert(claim.run, token.sealed.clone(), wiki.clone());
                 wiki
             }
         };
-        match self.siteinfo.category_namespace(&claim.domain, &wiki).await {
-            Ok(namespace) => {
-                execute::run(
-                    &wiki,
-                    &namespace,
-                    claim.batch,
-                    &claim.command.command,
-                    claim.watchlist,
-                )
-                .await
-            }
-            Err(error) => execute::outcome_of(error),
-        }
+        let namespace = self
+            .siteinfo
+            .category_namespace(&claim.domain, &wiki)
+            .await?;
+        execute::run(
+            &wiki,
+            &namespace,
+            claim.batch,
+            &claim.command.command,
+            claim.watchlist,
+        )
+        .await
     }
 
     /// After a transient failure: `None` once the delay before the next attempt has passed;
@@ -570,57 +530,5 @@ impl ClientCache {
 
     fn forget(&mut self, run: RunId) {
         self.clients.remove(&run);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outcomes_decide_what_the_runner_does() {
-        let failed = |code: &str| Outcome::Failed {
-            code: code.to_owned(),
-            info: "info".to_owned(),
-        };
-        assert_eq!(disposition(&Outcome::NoChange), Disposition::Store);
-        assert_eq!(disposition(&Outcome::EditConflict), Disposition::Store);
-        assert_eq!(disposition(&failed("spamblacklist")), Disposition::Store);
-        assert_eq!(
-            disposition(&failed("http")),
-            Disposition::Retry("info".to_owned())
-        );
-        assert_eq!(
-            disposition(&failed("mwoauth-invalid-authorization")),
-            Disposition::Reauthorize
-        );
-        assert_eq!(
-            disposition(&failed("assertuserfailed")),
-            Disposition::Reauthorize
-        );
-        assert!(matches!(
-            disposition(&Outcome::Maxlag {
-                info: "lag".to_owned()
-            }),
-            Disposition::Wait {
-                seconds: MAXLAG_WAIT_SECONDS,
-                ..
-            }
-        ));
-        assert!(matches!(
-            disposition(&Outcome::ReadOnly {
-                info: "maintenance".to_owned()
-            }),
-            Disposition::Wait {
-                seconds: READ_ONLY_WAIT_SECONDS,
-                ..
-            }
-        ));
-        assert!(matches!(
-            disposition(&Outcome::Blocked {
-                info: "vandalism".to_owned()
-            }),
-            Disposition::StopRun(reason) if reason.contains("vandalism")
-        ));
     }
 }

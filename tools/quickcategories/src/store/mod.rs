@@ -199,7 +199,7 @@ pub struct Suspension {
     pub reason: String,
 }
 
-/// The OAuth tokens a background run acts with, each sealed (`platform::sealing`): the store
+/// The OAuth tokens a background run acts with, each sealed (`platform::security::sealing`): the store
 /// never sees them in clear.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SealedCredentials {

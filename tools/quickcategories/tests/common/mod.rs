@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use platform::Platform;
 use platform::config::load_from;
-use platform::sealing::SealingKey;
+use platform::security::sealing::SealingKey;
 use quickcategories::Settings;
 use quickcategories::runner::Runner;
 use quickcategories::store::{Batch, BatchStore, MemoryStore, Store};

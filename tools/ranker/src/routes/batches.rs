@@ -6,8 +6,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use platform::i18n::message_syntax::isolated;
 use platform::login::{MaybeUser, User};
-use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 
 use super::edit::parse_reason;
@@ -16,13 +16,13 @@ use super::{
 };
 use crate::batch::{self, EntityOutcome, Outcome};
 use crate::batch_parse::{
-    Instruction, LineError, LineProblem, instructions_from_query, parse_individual_lines,
-    parse_statement_list, statements_from_query,
+    Instruction, LineError, LineProblem, QueryResults, QueryShapeError, instructions_from_query,
+    parse_individual_lines, parse_statement_list, statements_from_query,
 };
 use crate::rank::{Rank, RankChange};
-use crate::sparql::SparqlError;
 use crate::summary::Action;
 use crate::wikis::Wiki;
+use wikimedia::sparql::SparqlError;
 
 /// Where a batch's statements come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,15 +263,18 @@ async fn run_form(
         },
         Source::Query => {
             let selected = match state.query_service.select(&form.text).await {
-                Ok(results) => match change {
-                    Some(change) => statements_from_query(&results, &wiki, change, reason.as_ref()),
-                    None => instructions_from_query(&results, &wiki),
-                }
-                .map_err(SparqlError::from),
-                Err(error) => Err(error),
+                Ok(json) => QueryResults::from_json(&json)
+                    .and_then(|results| match change {
+                        Some(change) => {
+                            statements_from_query(&results, &wiki, change, reason.as_ref())
+                        }
+                        None => instructions_from_query(&results, &wiki),
+                    })
+                    .map_err(QueryError::Shape),
+                Err(error) => Err(QueryError::Service(error)),
             };
             selected.unwrap_or_else(|error| {
-                if let SparqlError::Unreachable(detail) = &error {
+                if let QueryError::Service(SparqlError::Unreachable(detail)) = &error {
                     tracing::warn!(%detail, "query service unreachable");
                     status = StatusCode::BAD_GATEWAY;
                 }
@@ -312,26 +315,34 @@ async fn run_form(
     let outcomes = task
         .await
         .map_err(ErrorPage::internal)?
-        .map_err(wikibase_error)?;
+        .map_err(wikibase_error(&wiki))?;
     let page = form.page;
     Ok(results_page(&state, page, wiki, outcomes)
         .await?
         .into_response())
 }
 
-fn sparql_error(error: SparqlError) -> Text {
+/// Why a query gave no batch: the service's failure, or results of the wrong shape.
+enum QueryError {
+    Service(SparqlError),
+    Shape(QueryShapeError),
+}
+
+fn sparql_error(error: QueryError) -> Text {
     match error {
-        SparqlError::Refused { status, text } => Text::new("ranker-error-query-refused")
-            .arg(status)
-            .html(isolated(&text, None)),
-        SparqlError::Unreachable(_) => Text::new("ranker-error-query-unreachable"),
-        SparqlError::Shape(shape) => match shape {
-            crate::batch_parse::QueryShapeError::MissingVariable(variable) => {
+        QueryError::Service(SparqlError::Refused { status, text }) => {
+            Text::new("ranker-error-query-refused")
+                .arg(status)
+                .html(isolated(&text, None))
+        }
+        QueryError::Service(SparqlError::Unreachable(_)) => {
+            Text::new("ranker-error-query-unreachable")
+        }
+        QueryError::Shape(shape) => match shape {
+            QueryShapeError::MissingVariable(variable) => {
                 Text::new("ranker-error-query-variable").arg(format!("?{variable}"))
             }
-            crate::batch_parse::QueryShapeError::NotResults => {
-                Text::new("ranker-error-query-not-select")
-            }
+            QueryShapeError::NotResults => Text::new("ranker-error-query-not-select"),
         },
     }
 }

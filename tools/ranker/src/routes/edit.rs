@@ -8,8 +8,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use platform::i18n::message_syntax::isolated;
 use platform::login::{MaybeUser, User};
-use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 
@@ -174,7 +174,7 @@ async fn load(
     let client = state.anonymous(&wiki).await?;
     let entity = wikibase::get_entities(&client, std::slice::from_ref(&id))
         .await
-        .map_err(wikibase_error)?
+        .map_err(wikibase_error(&wiki))?
         .remove(&id)
         .flatten()
         .ok_or_else(|| no_such_entity(&wiki, &id))?;
@@ -351,7 +351,7 @@ async fn change(
     let client = state.as_user(&user, &wiki).await?;
     let entity: Entity = wikibase::get_entities(&client, std::slice::from_ref(&id))
         .await
-        .map_err(wikibase_error)?
+        .map_err(wikibase_error(&wiki))?
         .remove(&id)
         .flatten()
         .ok_or_else(|| no_such_entity(&wiki, &id))?;
@@ -390,7 +390,7 @@ async fn change(
     );
     match wikibase::edit_entity(&client, &id, &edit_data(&changed), base_revision, &summary)
         .await
-        .map_err(wiki_error)?
+        .map_err(wiki_error(&wiki))?
     {
         EditOutcome::Edited { revision } => {
             Ok(Redirect::to(&format!("{page_path}?saved={revision}")).into_response())

@@ -5,8 +5,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use platform::i18n::message_syntax::isolated;
 use platform::login::MaybeUser;
-use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 
@@ -147,7 +147,7 @@ async fn resolve_entity(
         let client = state.anonymous(wiki).await?;
         return Ok(wikibase::media_info_of(&client, text)
             .await
-            .map_err(wiki_error)?
+            .map_err(wiki_error(wiki))?
             .ok_or_else(|| {
                 Text::new("ranker-error-no-such-file")
                     .html(isolated(text, None))

@@ -8,8 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Redirect;
 use axum::routing::get;
-use platform::language::{self, KEYS_CODE};
-use platform::{ErrorPage, Session, Text, language_choice};
+use platform::i18n::language::{self, KEYS_CODE};
+use platform::pages::language_choice;
+use platform::{ErrorPage, Session, Text};
 
 use super::{AppState, Fields};
 

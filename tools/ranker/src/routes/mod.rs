@@ -10,20 +10,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use platform::i18n::Catalog;
+use platform::i18n::message_syntax::isolated;
 use platform::login::User;
-use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
-use platform::message_syntax::isolated;
 use platform::{ErrorPage, PageContext, Platform, Text, UserAgent};
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 
 use crate::format_cache::Formatter;
 use crate::rank::Rank;
 use crate::settings::Settings;
-use crate::sparql::QueryService;
 use crate::wikibase::WikibaseError;
 use crate::wikis::{Wiki, Wikis};
+use wikimedia::sparql::QueryService;
 
 /// `maxlag` of every edit: a lagged wiki is reported, not added to (the Maxlag manual asks
 /// tools that edit to send it).
@@ -41,7 +40,7 @@ pub(crate) struct AppState {
     catalog: Arc<Catalog>,
 }
 
-pub(crate) fn router(platform: &Platform, settings: &Settings) -> Router {
+pub(crate) fn router(platform: &Platform, settings: &Settings) -> Result<Router, reqwest::Error> {
     let state = AppState {
         settings: Arc::new(settings.clone()),
         wikis: Arc::new(settings.wiki_list()),
@@ -49,11 +48,11 @@ pub(crate) fn router(platform: &Platform, settings: &Settings) -> Router {
             settings.format_cache_entries,
             Duration::from_secs(settings.format_cache_seconds),
         ),
-        query_service: QueryService::new(&settings.sparql_url, platform.user_agent()),
+        query_service: QueryService::new(&settings.sparql_url, platform.user_agent())?,
         user_agent: platform.user_agent().clone(),
         catalog: platform.catalog().clone(),
     };
-    Router::new()
+    Ok(Router::new()
         .route("/", get(index::show).post(index::go_to_edit))
         .route("/edit/{wiki}/{entity}/{property}/", get(edit::show))
         .route(
@@ -83,7 +82,7 @@ pub(crate) fn router(platform: &Platform, settings: &Settings) -> Router {
             get(batches::individual_form).post(batches::individual_run),
         )
         .merge(legacy::routes())
-        .with_state(state)
+        .with_state(state))
 }
 
 impl AppState {
@@ -110,7 +109,7 @@ impl AppState {
             options,
         )
         .await
-        .map_err(wiki_error)
+        .map_err(wiki_error(wiki))
     }
 
     /// A client acting as the user, for edits (and what an edit reads first).
@@ -123,60 +122,23 @@ impl AppState {
         };
         user.mediawiki(&self.settings.api_url(wiki.domain()), options)
             .await
-            .map_err(wiki_error)
+            .map_err(wiki_error(wiki))
     }
 }
 
-/// The wiki's refusal as a page: its own message, with a status that says whose problem it is.
-fn wiki_error(error: MediaWikiError) -> ErrorPage {
-    match error {
-        MediaWikiError::Api { code, info } => {
-            let status = if is_permission_error(&code) {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::CONFLICT
-            };
-            ErrorPage::new(
-                status,
-                Text::new("ranker-wiki-refused"),
-                Text::new("ranker-wiki-error")
-                    .html(isolated(&info, None))
-                    .arg(code),
-            )
-        }
-        MediaWikiError::Maxlag { info, .. } | MediaWikiError::ReadOnly { info, .. } => {
-            ErrorPage::service_unavailable(
-                Text::new("ranker-wiki-busy").html(isolated(&info, None)),
-            )
-        }
-        other => {
-            tracing::warn!(error = %other, "wiki request failed");
-            ErrorPage::bad_gateway(Text::new("ranker-wiki-unreachable"))
-        }
-    }
+/// The wiki's refusal or failure as the platform's page for it.
+fn wiki_error(wiki: &Wiki) -> impl Fn(MediaWikiError) -> ErrorPage + '_ {
+    |error| ErrorPage::from_wiki(wiki.domain(), &error)
 }
 
-fn wikibase_error(error: WikibaseError) -> ErrorPage {
-    match error {
-        WikibaseError::Wiki(error) => wiki_error(error),
+fn wikibase_error(wiki: &Wiki) -> impl Fn(WikibaseError) -> ErrorPage + '_ {
+    |error| match error {
+        WikibaseError::Wiki(error) => ErrorPage::from_wiki(wiki.domain(), &error),
         WikibaseError::Shape(error) => {
             tracing::warn!(%error, "unexpected entity data");
-            ErrorPage::bad_gateway(Text::new("ranker-wiki-unreachable"))
+            ErrorPage::bad_gateway(Text::new("platform-wiki-unreachable").arg(wiki.domain()))
         }
     }
-}
-
-fn is_permission_error(code: &str) -> bool {
-    matches!(
-        code,
-        "permissiondenied"
-            | "protectedpage"
-            | "cantedit"
-            | "blocked"
-            | "autoblocked"
-            | "globalblocking-blockedtext"
-            | "assertuserfailed"
-    ) || code.starts_with("mwoauth-")
 }
 
 /// The language formatted values and labels are asked for in: the page's own, so that a value

@@ -29,7 +29,7 @@ pub fn app(fake: &FakeWiki, sparql: &FakeSparql) -> axum::Router {
     let config =
         load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
     let platform = ranker::platform(&config).expect("platform");
-    ranker::app(&platform, &config.tool)
+    ranker::app(&platform, &config.tool).expect("the app builds")
 }
 
 pub async fn setup() -> Setup {

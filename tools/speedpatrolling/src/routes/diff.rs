@@ -5,11 +5,13 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use platform::i18n::message_syntax::isolated;
 use platform::login::User;
-use platform::mediawiki::MediaWiki;
 use platform::{ErrorPage, PageContext, Session, Text};
+use wikimedia::MediaWikiError;
+use wikimedia::mediawiki::MediaWiki;
 
-use super::{load_state, readable_scripts, update_state, wiki_as, wiki_error, wiki_text};
+use super::{load_state, readable_scripts, update_state, wiki_as, wiki_error};
 use crate::scripts;
 use crate::settings::Settings;
 use crate::wiki::{self, Candidate};
@@ -36,14 +38,17 @@ pub(super) async fn next(
     let state = load_state(&session);
     let candidates: Vec<Candidate> = wiki::unpatrolled_edits(&wiki)
         .await
-        .map_err(wiki_error)?
+        .map_err(wiki_error(&settings))?
         .into_iter()
         .filter(|c| state.wants(c.revision, c.page, &c.user))
         .collect();
     let mut checked = 0;
     for candidate in candidates.into_iter().take(MAX_SCRIPT_CHECKS) {
         checked += 1;
-        if is_readable(&wiki, candidate.revision, &readable).await? {
+        if is_readable(&wiki, candidate.revision, &readable)
+            .await
+            .map_err(wiki_error(&settings))?
+        {
             return Ok(Redirect::to(&format!("/diff/{}/", candidate.revision)).into_response());
         }
     }
@@ -58,8 +63,8 @@ async fn is_readable(
     wiki: &MediaWiki,
     revision: u64,
     readable: &[String],
-) -> Result<bool, ErrorPage> {
-    let diff = wiki::diff(wiki, revision).await.map_err(wiki_error)?;
+) -> Result<bool, MediaWikiError> {
+    let diff = wiki::diff(wiki, revision).await?;
     Ok(scripts::is_readable(
         &scripts::added_text(&diff.body),
         readable,
@@ -105,7 +110,7 @@ pub(super) struct DiffPage {
 impl DiffPage {
     /// An edit summary as HTML for a message parameter, its direction its own.
     fn wiki_text(&self, text: &str) -> String {
-        wiki_text(text)
+        isolated(text, None)
     }
 }
 
@@ -117,7 +122,9 @@ pub(super) async fn show(
 ) -> Result<DiffPage, ErrorPage> {
     let revision = parse_revision(&revision)?;
     let wiki = wiki_as(&user, &settings).await?;
-    let diff = wiki::diff(&wiki, revision).await.map_err(wiki_error)?;
+    let diff = wiki::diff(&wiki, revision)
+        .await
+        .map_err(wiki_error(&settings))?;
     Ok(DiffPage {
         page,
         revision: diff.revision,
@@ -155,13 +162,9 @@ async fn revision_as(
     let wiki = wiki_as(user, settings).await?;
     let info = wiki::revision(&wiki, revision)
         .await
-        .map_err(wiki_error)?
+        .map_err(wiki_error(settings))?
         .ok_or_else(|| {
-            ErrorPage::new(
-                StatusCode::CONFLICT,
-                Text::new("speedpatrolling-wiki-refused"),
-                Text::new("speedpatrolling-no-such-revision").arg(revision),
-            )
+            ErrorPage::not_found(Text::new("speedpatrolling-no-such-revision").arg(revision))
         })?;
     Ok((wiki, revision, info))
 }
@@ -173,7 +176,9 @@ pub(super) async fn patrol(
     Path(revision): Path<String>,
 ) -> Result<Redirect, ErrorPage> {
     let (wiki, revision, info) = revision_as(&settings, &user, &revision).await?;
-    wiki::patrol(&wiki, revision).await.map_err(wiki_error)?;
+    wiki::patrol(&wiki, revision)
+        .await
+        .map_err(wiki_error(&settings))?;
     update_state(&session, |state| state.acted(info.page, &info.user));
     Ok(Redirect::to("/diff/"))
 }
@@ -197,7 +202,7 @@ pub(super) async fn rollback(
     let (wiki, _, info) = revision_as(&settings, &user, &revision).await?;
     wiki::rollback(&wiki, &info.title, &info.user)
         .await
-        .map_err(wiki_error)?;
+        .map_err(wiki_error(&settings))?;
     update_state(&session, |state| state.acted(info.page, &info.user));
     Ok(Redirect::to("/diff/"))
 }

@@ -6,12 +6,11 @@ mod preferences;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use platform::login::{MaybeUser, User};
-use platform::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
-use platform::message_syntax::escape_into;
-use platform::{ErrorPage, PageContext, Session, Text, WikiRights};
+use platform::{ErrorPage, PageContext, Session};
+use wikimedia::WikiRights;
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 
 use crate::patrol_state::{PatrolState, SESSION_KEY};
 use crate::settings::Settings;
@@ -56,13 +55,13 @@ async fn index(
 async fn rights_on_wiki(user: &User, settings: &Settings) -> Result<WikiRights, ErrorPage> {
     user.rights_on(&settings.api_url())
         .await
-        .map_err(wiki_error)
+        .map_err(wiki_error(settings))
 }
 
 async fn wiki_as(user: &User, settings: &Settings) -> Result<MediaWiki, ErrorPage> {
     user.mediawiki(&settings.api_url(), ClientOptions::default())
         .await
-        .map_err(wiki_error)
+        .map_err(wiki_error(settings))
 }
 
 fn load_state(session: &Session) -> PatrolState {
@@ -88,52 +87,7 @@ async fn readable_scripts(wiki: &MediaWiki, user: &User, session: &Session) -> V
     guessed
 }
 
-/// The wiki's refusal as a page: its own message, with a status that says whose problem it is.
-fn wiki_error(error: MediaWikiError) -> ErrorPage {
-    match error {
-        MediaWikiError::Api { code, info } => {
-            let status = if is_permission_error(&code) {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::CONFLICT
-            };
-            ErrorPage::new(
-                status,
-                Text::new("speedpatrolling-wiki-refused"),
-                Text::new("speedpatrolling-wiki-error")
-                    .html(wiki_text(&info))
-                    .arg(code),
-            )
-        }
-        MediaWikiError::Maxlag { info, .. } | MediaWikiError::ReadOnly { info, .. } => {
-            ErrorPage::service_unavailable(
-                Text::new("speedpatrolling-wiki-busy").html(wiki_text(&info)),
-            )
-        }
-        other => {
-            tracing::warn!(error = %other, "wiki request failed");
-            ErrorPage::bad_gateway(Text::new("speedpatrolling-wiki-unreachable"))
-        }
-    }
-}
-
-/// Text the wiki supplied (a summary, an error message), escaped, as HTML for a message
-/// parameter: in an element of its own whose direction is found from the text, since the tool
-/// does not know the wiki's language.
-fn wiki_text(text: &str) -> String {
-    let mut html = String::from("<span dir=\"auto\">");
-    escape_into(text, &mut html);
-    html.push_str("</span>");
-    html
-}
-
-fn is_permission_error(code: &str) -> bool {
-    matches!(
-        code,
-        "permissiondenied"
-            | "blocked"
-            | "autoblocked"
-            | "globalblocking-blockedtext"
-            | "assertuserfailed"
-    ) || code.starts_with("mwoauth-")
+/// The wiki's refusal or failure as the platform's page for it.
+fn wiki_error(settings: &Settings) -> impl Fn(MediaWikiError) -> ErrorPage + '_ {
+    |error| ErrorPage::from_wiki(settings.domain(), &error)
 }

@@ -9,10 +9,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use platform::login::MaybeUser;
-use platform::mediawiki::ClientOptions;
 use platform::{ErrorPage, PageContext, Text};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use wikimedia::mediawiki::ClientOptions;
 
 use super::{AppState, wiki_error};
 use crate::input::{self, COMMONS, EntityId, WIKIDATA};
@@ -58,7 +58,7 @@ async fn wiki_as(
     user: MaybeUser,
     state: &AppState,
     domain: &'static str,
-) -> Result<platform::mediawiki::MediaWiki, ErrorPage> {
+) -> Result<wikimedia::mediawiki::MediaWiki, ErrorPage> {
     let Some(user) = user.0 else {
         return Err(ErrorPage::new(
             StatusCode::UNAUTHORIZED,

@@ -9,16 +9,15 @@ mod original;
 mod pages;
 
 use axum::Router;
+use axum::http::HeaderMap;
 use axum::http::header::HOST;
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use platform::mediawiki::MediaWikiError;
-use platform::message_syntax::escape_into;
 use platform::{ErrorPage, Text};
+use wikimedia::mediawiki::MediaWikiError;
 
-use crate::sparql::QueryService;
 use crate::subject::{LoadError, Wikis};
+use wikimedia::sparql::QueryService;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -91,48 +90,9 @@ fn origin(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-/// Text a wiki supplied, escaped, in an element whose direction is its own.
-fn wiki_text(text: &str) -> String {
-    let mut html = String::from("<span dir=\"auto\">");
-    escape_into(text, &mut html);
-    html.push_str("</span>");
-    html
-}
-
-/// A wiki's failure as a page: a refusal says the wiki's own message, anything else is a 502.
+/// A wiki's failure as the platform's page for it.
 fn wiki_error(domain: &str, error: MediaWikiError) -> ErrorPage {
-    match error {
-        MediaWikiError::Api { code, info } => ErrorPage::new(
-            if is_permission_error(&code) {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::CONFLICT
-            },
-            Text::new("wd-image-positions-error-refused-title"),
-            Text::new("wd-image-positions-error-refused")
-                .arg(domain)
-                .html(wiki_text(&info))
-                .arg(code),
-        ),
-        MediaWikiError::Maxlag { info, .. } | MediaWikiError::ReadOnly { info, .. } => {
-            ErrorPage::service_unavailable(
-                Text::new("wd-image-positions-error-busy")
-                    .arg(domain)
-                    .html(wiki_text(&info)),
-            )
-        }
-        other => {
-            tracing::warn!(error = %other, domain, "wiki request failed");
-            ErrorPage::bad_gateway(Text::new("wd-image-positions-error-unreachable").arg(domain))
-        }
-    }
-}
-
-fn is_permission_error(code: &str) -> bool {
-    matches!(
-        code,
-        "permissiondenied" | "blocked" | "autoblocked" | "protectedpage" | "assertuserfailed"
-    ) || code.starts_with("mwoauth-")
+    ErrorPage::from_wiki(domain, &error)
 }
 
 fn load_error(error: LoadError) -> ErrorPage {

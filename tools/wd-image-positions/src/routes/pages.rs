@@ -15,6 +15,7 @@ use crate::commons::PAGE_WIDTH;
 use crate::input::{EntityId, FileName, PropertyId};
 use crate::labels::Label;
 use crate::region::Region;
+use crate::sparql;
 use crate::subject::{self, Depiction, ImageView, Subject};
 use crate::wikibase::NAMED_PLACE_ON_MAP;
 
@@ -253,9 +254,7 @@ async fn show_region(
         ErrorPage::bad_request(Text::new("wd-image-positions-error-region").arg(&region))
             .with_link("/", Text::new("wd-image-positions-try-another"))
     })?;
-    let ids = state
-        .query_service
-        .items_with_region(&region)
+    let ids = sparql::items_with_region(&state.query_service, &region)
         .await
         .map_err(|error| {
             tracing::warn!(%error, "query service failed");

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::security_headers;
+use crate::security::headers;
 
 pub const PATH: &str = "/healthz";
 
@@ -14,6 +14,6 @@ pub const PATH: &str = "/healthz";
 /// headers itself.
 pub async fn healthz() -> Response {
     let mut response = StatusCode::OK.into_response();
-    security_headers::apply(response.headers_mut());
+    headers::apply(response.headers_mut());
     response
 }

@@ -12,7 +12,7 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::user_agent::{UserAgent, http_client_builder};
+use wikimedia::user_agent::{UserAgent, http_client_builder};
 
 /// `[oauth]` / `TOOL_OAUTH__*`: the tool's OAuth 2 consumer. Without id and secret, login is off.
 #[derive(Debug, Clone, Deserialize)]

@@ -16,6 +16,9 @@
 //! revokes its predecessors at the wiki, so the browser session and the background process must
 //! not share one.
 
+pub mod oauth;
+pub mod refresh;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -31,15 +34,15 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use crate::csrf::CsrfToken;
 use crate::error::ErrorPage;
 use crate::i18n::{Gender, Text};
-use crate::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
-use crate::oauth::{OAuthProvider, Profile, Tokens};
-use crate::refresh::{RefreshOutcome, Refresher};
-use crate::rights::{self, WikiRights};
-use crate::session::Session;
-use crate::user_agent::UserAgent;
+use crate::login::oauth::{OAuthProvider, Profile, Tokens};
+use crate::login::refresh::{RefreshOutcome, Refresher};
+use crate::security::csrf::CsrfToken;
+use crate::security::session::Session;
+use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
+use wikimedia::rights::{self, WikiRights};
+use wikimedia::user_agent::UserAgent;
 
 const LOGIN_KEY: &str = "login";
 const PENDING_KEY: &str = "oauth_pending";

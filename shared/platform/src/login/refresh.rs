@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
-use crate::oauth::{OAuthError, OAuthProvider, Tokens};
+use crate::login::oauth::{OAuthError, OAuthProvider, Tokens};
 
 /// How long the tokens a refresh gave are kept for latecomers with the old refresh token.
 pub const REMEMBER: Duration = Duration::from_secs(600);

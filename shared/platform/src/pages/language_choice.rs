@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use axum::http::HeaderValue;
 
+use crate::i18n::language;
 use crate::i18n::{Catalog, Messages};
-use crate::language;
-use crate::session::Session;
+use crate::security::session::Session;
 
 /// The session key of the stored choice.
 pub const SESSION_KEY: &str = "lang";

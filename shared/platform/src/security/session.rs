@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::ErrorPage;
-use crate::sealing::SealingKey;
+use crate::security::sealing::SealingKey;
 
 pub const COOKIE_NAME: &str = "session";
 /// Browsers drop cookies larger than this (name, value and attributes together).

@@ -12,11 +12,11 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::error::ErrorPage;
+use crate::i18n::language::{self, KEYS_CODE};
 use crate::i18n::{Catalog, Text};
-use crate::language::{self, KEYS_CODE};
-use crate::language_choice::SESSION_KEY;
+use crate::pages::language_choice::SESSION_KEY;
 use crate::pages::{LANGUAGE_PATH, PageContext};
-use crate::session::Session;
+use crate::security::session::Session;
 
 /// `/language`: the menu (GET) and the choice (POST).
 pub fn routes(catalog: Arc<Catalog>) -> Router {

@@ -1,57 +1,10 @@
-//! Access to a MediaWiki Action API through `mwapi`, with this tool's user agent and typed errors.
+//! Access to a MediaWiki Action API through `mwapi`, with the tool's user agent; its refusals
+//! are read into [`MediaWikiError`] (the `error` module).
 
 use serde::de::DeserializeOwned;
 
+pub use crate::error::MediaWikiError;
 use crate::user_agent::{UserAgent, http_client_builder};
-
-/// Why an Action API call failed, in the terms a tool acts on.
-#[derive(Debug, thiserror::Error)]
-pub enum MediaWikiError {
-    /// The wiki answered with an API error (`code`, `info`).
-    #[error("the wiki refused the request ({code}): {info}")]
-    Api { code: String, info: String },
-    /// Replication lag is over the request's `maxlag`; try again later.
-    #[error("the wiki is lagged: {info}")]
-    Maxlag {
-        info: String,
-        retry_after_seconds: Option<u64>,
-    },
-    /// The wiki is read-only (maintenance); try again later.
-    #[error("the wiki is read-only: {info}")]
-    ReadOnly {
-        info: String,
-        retry_after_seconds: Option<u64>,
-    },
-    /// The request did not get an answer the API client understood: connection failure,
-    /// timeout, HTTP error status, rate limit or a response that is not API JSON.
-    #[error("the wiki could not be reached or gave no usable answer: {0}")]
-    Transport(String),
-    /// The answer was API JSON but not of the shape this tool expects.
-    #[error("the wiki's answer had an unexpected shape: {0}")]
-    UnexpectedResponse(String),
-}
-
-impl From<mwapi::Error> for MediaWikiError {
-    fn from(error: mwapi::Error) -> Self {
-        use mwapi::Error as E;
-        match error {
-            E::ApiError(api) | E::InternalException(api) => Self::Api {
-                code: api.code,
-                info: api.text,
-            },
-            E::Maxlag { info, retry_after } => Self::Maxlag {
-                info,
-                retry_after_seconds: retry_after,
-            },
-            E::Readonly { info, retry_after } => Self::ReadOnly {
-                info,
-                retry_after_seconds: retry_after,
-            },
-            E::InvalidJson(error) => Self::UnexpectedResponse(error.to_string()),
-            other => Self::Transport(other.to_string()),
-        }
-    }
-}
 
 /// An Action API client for one wiki.
 #[derive(Debug, Clone)]

@@ -22,11 +22,11 @@ use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_SECURITY_POLICY};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::language_choice::Wishes;
 use crate::login::Login;
+use crate::pages::language_choice::Wishes;
 use crate::pages::{self, Site};
-use crate::session::{Session, SessionSettings};
-use crate::{cross_origin, csrf, security_headers};
+use crate::security::session::{Session, SessionSettings};
+use crate::security::{cross_origin, csrf, headers};
 
 /// What the pipeline needs, built once at start.
 #[derive(Debug)]
@@ -72,7 +72,7 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
         session.write_back(&pipeline.sessions, &mut response);
         response
     };
-    security_headers::apply(response.headers_mut());
+    headers::apply(response.headers_mut());
     if let Some(policy) = &pipeline.content_security_policy {
         response
             .headers_mut()

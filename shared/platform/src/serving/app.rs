@@ -13,17 +13,18 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::config::{Config, Mode};
 use crate::i18n::{Catalog, CatalogError};
-use crate::language_menu;
+use crate::login::oauth::{OAuthConfig, OAuthError, OAuthProvider};
 use crate::login::{self, Login};
-use crate::logout_page;
-use crate::oauth::{OAuthConfig, OAuthError, OAuthProvider};
+use crate::pages::language_menu;
+use crate::pages::logout;
 use crate::pages::{self, Site};
-use crate::pipeline::{self, Pipeline};
-use crate::sealing::SealingKey;
-use crate::security_headers;
-use crate::session::SessionSettings;
-use crate::user_agent::{ToolInfo, UserAgent};
-use crate::{csrf, health};
+use crate::security::csrf;
+use crate::security::headers;
+use crate::security::sealing::SealingKey;
+use crate::security::session::SessionSettings;
+use crate::serving::health;
+use crate::serving::pipeline::{self, Pipeline};
+use wikimedia::user_agent::{ToolInfo, UserAgent};
 
 /// A platform put together in an order that cannot work.
 #[derive(Debug, thiserror::Error)]
@@ -100,11 +101,10 @@ impl Platform {
     /// Lets pages show images from these origins (`https://upload.wikimedia.org` for Commons
     /// thumbnails); everything else stays limited to the tool's own resources.
     pub fn with_image_sources(mut self, sources: &[&str]) -> Result<Self, PlatformError> {
-        self.content_security_policy = Some(
-            security_headers::policy_with_image_sources(sources).ok_or_else(|| {
+        self.content_security_policy =
+            Some(headers::policy_with_image_sources(sources).ok_or_else(|| {
                 PlatformError::ImageSources(sources.iter().map(|s| (*s).to_owned()).collect())
-            })?,
-        );
+            })?);
         Ok(self)
     }
 
@@ -180,7 +180,7 @@ impl Platform {
         Ok(self)
     }
 
-    /// A key for sealing values of one `purpose` (see [`crate::sealing`]), derived from the
+    /// A key for sealing values of one `purpose` (see [`crate::security::sealing`]), derived from the
     /// secret key: every process with the same configuration derives the same key. In local
     /// development it derives from a random secret of this process, so only this process can
     /// open what it sealed.
@@ -229,7 +229,7 @@ impl Platform {
         if let Some(login) = &self.login {
             routes = routes
                 .merge(login::routes(login.clone()))
-                .merge(logout_page::routes());
+                .merge(logout::routes());
         }
         let routes = routes
             .merge(language_menu::routes(self.catalog.clone()))

@@ -21,7 +21,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{ErrorPage, Resubmission};
 use crate::i18n::Text;
-use crate::session::Session;
+use crate::security::session::Session;
 
 /// Name of the hidden form field carrying the token.
 pub const FIELD: &str = "csrf_token";

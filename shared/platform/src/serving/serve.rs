@@ -6,7 +6,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::app::Platform;
+use crate::serving::app::Platform;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {

@@ -1,6 +1,10 @@
 //! HTML pages shared by every tool: the layout context, error pages, the 404 fallback and the
 //! stylesheet.
 
+pub mod language_choice;
+pub mod language_menu;
+pub mod logout;
+
 use std::sync::{Arc, OnceLock};
 
 use askama::Template;
@@ -11,13 +15,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::csrf::{self, CsrfToken};
 use crate::error::ErrorPage;
+use crate::i18n::language;
 use crate::i18n::{Arg, Catalog, Gender, Message, Messages, Text};
-use crate::language;
-use crate::language_choice::{self, Wishes};
-use crate::session::Session;
-use crate::user_agent::ToolInfo;
+use crate::pages::language_choice::Wishes;
+use crate::security::csrf::{self, CsrfToken};
+use crate::security::session::Session;
+use wikimedia::user_agent::ToolInfo;
 
 /// What the layout shows about the tool, the same on every page.
 #[derive(Debug)]
@@ -332,7 +336,7 @@ pub async fn stylesheet() -> Response {
                 HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
-        include_str!("../static/style.css"),
+        include_str!("../../static/style.css"),
     )
         .into_response()
 }
@@ -371,7 +375,7 @@ pub async fn favicon() -> Response {
                 HeaderValue::from_static("public, max-age=86400"),
             ),
         ],
-        include_str!("../static/favicon.svg"),
+        include_str!("../../static/favicon.svg"),
     )
         .into_response()
 }

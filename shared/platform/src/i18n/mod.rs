@@ -11,6 +11,9 @@
 //! its parameters are escaped when it is rendered (`message_syntax`). A key no language has
 //! shows as `⧼key⧽`, as in MediaWiki; tests make sure that never happens.
 
+pub mod language;
+pub mod message_syntax;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
@@ -19,9 +22,9 @@ use icu_plurals::PluralRules;
 use include_dir::Dir;
 use rustc_hash::FxHashMap;
 
-use crate::language::{self, KEYS_CODE, SOURCE_CODE};
-pub use crate::message_syntax::{Arg, Gender};
-use crate::message_syntax::{Compiled, escape_into};
+use crate::i18n::language::{KEYS_CODE, SOURCE_CODE};
+pub use crate::i18n::message_syntax::{Arg, Gender};
+use crate::i18n::message_syntax::{Compiled, escape_into};
 
 /// The platform's messages.
 pub static PLATFORM_MESSAGES: Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");

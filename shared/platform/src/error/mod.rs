@@ -2,11 +2,14 @@
 //! middleware (`pages`) renders it inside the layout.
 //!
 //! Every other module may return an `ErrorPage`; it depends only on `i18n` (its texts are
-//! messages).
+//! messages). A wiki's refusal becomes a page in one place, [`wiki`].
+
+pub mod wiki;
 
 use std::sync::Arc;
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::i18n::Text;
@@ -36,6 +39,8 @@ pub struct ErrorPage {
     pub resubmission: Option<Box<Resubmission>>,
     /// A way on from the error: where, and the button's text.
     pub link: Option<Box<(String, Text)>>,
+    /// Sent as `Retry-After` when the service asked to wait this long.
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ErrorPage {
@@ -46,6 +51,7 @@ impl ErrorPage {
             message,
             resubmission: None,
             link: None,
+            retry_after_seconds: None,
         }
     }
 
@@ -115,6 +121,11 @@ impl ErrorPage {
         self
     }
 
+    pub fn with_retry_after(mut self, seconds: Option<u64>) -> Self {
+        self.retry_after_seconds = seconds;
+        self
+    }
+
     pub fn with_resubmission(mut self, resubmission: Resubmission) -> Self {
         self.resubmission = Some(Box::new(resubmission));
         self
@@ -126,6 +137,11 @@ impl IntoResponse for ErrorPage {
         // The message key until the middleware renders the page (it always does inside the
         // platform router; the key is for a handler used on its own).
         let mut response = (self.status, self.message.key).into_response();
+        if let Some(seconds) = self.retry_after_seconds {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response.extensions_mut().insert(Arc::new(self));
         response
     }
