@@ -719,8 +719,8 @@ async fn a_refusal_of_the_wiki_is_passed_on() {
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     assert_eq!(refused.header("content-type"), Some("application/json"));
-    assert_eq!(json(&refused)["error"]["code"], "refused");
-    assert_contains(&refused, "You may not edit this item. (permissiondenied)");
+    assert_eq!(json(&refused)["error"]["code"], "wiki-permission");
+    assert_contains(&refused, "You may not edit this item.");
     fakes
         .positions
         .fail_edits_with("no-such-qualifier", "Could not find the qualifier.");

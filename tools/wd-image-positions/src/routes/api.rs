@@ -247,7 +247,8 @@ async fn new_region(
 }
 
 /// The answer, or the refusal as JSON: `{"error": {"code", "info"}}` with its status; `code`
-/// is the message key without the tool's prefix, `info` the message in the user's language.
+/// is the message key without the tool's or the platform's prefix (`wiki-permission` for the
+/// wiki's refusal, `no-entity`), `info` the message in the user's language.
 fn json_answer(page: &PageContext, answer: Result<Value, ErrorPage>) -> Response {
     match answer {
         Ok(value) => Json(value).into_response(),
@@ -256,6 +257,7 @@ fn json_answer(page: &PageContext, answer: Result<Value, ErrorPage>) -> Response
             let code = message
                 .key
                 .trim_start_matches("wd-image-positions-")
+                .trim_start_matches("platform-")
                 .trim_start_matches("error-");
             let info = page.messages.plain(message.key, &message.args);
             (
