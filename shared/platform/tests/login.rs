@@ -527,6 +527,26 @@ async fn concurrent_requests_at_expiry_share_one_refresh_and_stay_logged_in() {
 }
 
 #[tokio::test]
+async fn a_refresh_survives_the_cancellation_of_the_request_that_started_it() {
+    let wiki = wiki_with_user().await;
+    let client = logged_in_with_expired_token(&wiki).await;
+    wiki.set_token_delay(Duration::from_millis(300));
+
+    // The browser goes away (or the request times out) while the refresh is under way.
+    let mut gone = client.clone();
+    let cancelled = tokio::time::timeout(Duration::from_millis(100), gone.get("/whoami")).await;
+    assert!(cancelled.is_err(), "the request was still waiting");
+
+    // The same cookie again: it is answered with that refresh's tokens, rather than spending
+    // the refresh token the first refresh rotated away.
+    let mut back = client.clone();
+    let response = back.get("/whoami").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.body, "Example");
+    assert_eq!(wiki.refresh_count(), 1);
+}
+
+#[tokio::test]
 async fn two_replicas_refreshing_at_once_log_nobody_out() {
     let wiki = wiki_with_user().await;
     // The access token expires within the refresh margin but has not expired yet.

@@ -9,16 +9,18 @@
 //! that arrives later with the old cookie picks up the new tokens instead of spending a dead
 //! refresh token.
 //!
-//! The refresh runs in a task of its own: if the request that started it is cancelled (the
-//! browser went away, the request timed out), the answer still arrives and is kept, since the
-//! old refresh token is gone at the wiki either way.
+//! The refresh runs in a task of its own, started when its flight is made: if the request that
+//! started it is cancelled (the browser went away, the request timed out), the answer still
+//! arrives and is kept for the next request, since the old refresh token is gone at the wiki
+//! either way. (A flight that ran inside the first request's future would be dropped with it,
+//! and the next request would spend the rotated token a second time.)
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use tokio::sync::OnceCell;
+use tokio::sync::watch;
 
 use crate::login::oauth::{OAuthError, OAuthProvider, Tokens};
 
@@ -35,7 +37,42 @@ pub enum RefreshOutcome {
     Unavailable(String),
 }
 
-type Flight = Arc<OnceCell<RefreshOutcome>>;
+/// One refresh under way or done: its task sends the outcome, every request waits for it.
+#[derive(Clone)]
+struct Flight(watch::Receiver<Option<RefreshOutcome>>);
+
+impl Flight {
+    /// Starts the refresh at once, in a task the requests only wait for.
+    fn start(provider: &OAuthProvider, refresh_token: &str) -> Self {
+        let (sender, receiver) = watch::channel(None);
+        let provider = provider.clone();
+        let refresh_token = refresh_token.to_owned();
+        tokio::spawn(async move {
+            let outcome = match provider.refresh(&refresh_token).await {
+                Ok(tokens) => RefreshOutcome::Renewed(tokens),
+                Err(error) => classify(error),
+            };
+            // No receiver left means the flight was forgotten: nobody needs the answer.
+            let _ = sender.send(Some(outcome));
+        });
+        Self(receiver)
+    }
+
+    async fn outcome(&self) -> RefreshOutcome {
+        let mut receiver = self.0.clone();
+        match receiver.wait_for(Option::is_some).await {
+            Ok(outcome) => outcome.clone().unwrap_or_else(|| {
+                RefreshOutcome::Unavailable("the refresh gave no answer".to_owned())
+            }),
+            // The task ended without sending: it panicked.
+            Err(_) => RefreshOutcome::Unavailable("the refresh task failed".to_owned()),
+        }
+    }
+
+    fn same(&self, other: &Self) -> bool {
+        self.0.same_channel(&other.0)
+    }
+}
 
 /// The refreshes of this process, by refresh token (hashed: the map holds no token).
 #[derive(Default)]
@@ -69,31 +106,17 @@ impl Refresher {
             flights.retain(|_, (started, _)| now.duration_since(*started) < REMEMBER);
             flights
                 .entry(key)
-                .or_insert_with(|| (now, Arc::new(OnceCell::new())))
+                .or_insert_with(|| (now, Flight::start(provider, refresh_token)))
                 .1
                 .clone()
         };
-        let outcome = flight
-            .get_or_init(|| {
-                let provider = provider.clone();
-                let refresh_token = refresh_token.to_owned();
-                async move {
-                    let task = tokio::spawn(async move { provider.refresh(&refresh_token).await });
-                    match task.await {
-                        Ok(Ok(tokens)) => RefreshOutcome::Renewed(tokens),
-                        Ok(Err(error)) => classify(error),
-                        Err(join_error) => RefreshOutcome::Unavailable(join_error.to_string()),
-                    }
-                }
-            })
-            .await
-            .clone();
+        let outcome = flight.outcome().await;
         if matches!(outcome, RefreshOutcome::Unavailable(_)) {
             // Forget a failure to reach the wiki, so the next request tries again.
             let mut flights = self.lock();
             if flights
                 .get(&key)
-                .is_some_and(|(_, current)| Arc::ptr_eq(current, &flight))
+                .is_some_and(|(_, current)| current.same(&flight))
             {
                 flights.remove(&key);
             }
