@@ -298,6 +298,49 @@ async fn the_language_menu_stores_a_choice_in_the_session_until_reset() {
 }
 
 #[tokio::test]
+async fn the_language_menu_sends_nobody_to_another_site() {
+    let mut client = client();
+    let token = client
+        .get("/language")
+        .await
+        .csrf_token()
+        .expect("the menu is a form");
+    // Browsers drop tab, CR and LF from a URL, so `/<tab>/evil.example` is `//evil.example`;
+    // a CR or LF in a `Location` cannot even be sent.
+    for target in [
+        "/\t/evil.example",
+        "/\r/evil.example",
+        "/\n/evil.example",
+        "/x\r\nSet-Cookie: a=b",
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example/",
+    ] {
+        let chosen = client
+            .post_form(
+                "/language",
+                &[
+                    ("csrf_token", &token),
+                    ("language", "de"),
+                    ("return_to", target),
+                ],
+            )
+            .await;
+        assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{target:?}");
+        assert_eq!(chosen.location(), Some("/"), "{target:?}");
+        // The same through the menu's own link, percent-encoded as a link would carry it.
+        let encoded = serde_urlencoded::to_string([("return_to", target)]).expect("encode");
+        let menu = client.get(&format!("/language?{encoded}")).await;
+        assert_eq!(menu.status, StatusCode::OK, "{target:?}");
+        assert!(
+            menu.body.contains("name=\"return_to\" value=\"/\""),
+            "{target:?}: {}",
+            menu.body
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_unknown_language_is_refused_and_nothing_changes() {
     let mut client = client();
     let menu = client.get("/language").await;

@@ -39,6 +39,7 @@ use crate::i18n::{Gender, Text};
 use crate::login::oauth::{OAuthProvider, Profile, Tokens};
 use crate::login::refresh::{RefreshOutcome, Refresher};
 use crate::security::csrf::CsrfToken;
+use crate::security::redirect::safe_return_path;
 use crate::security::session::Session;
 use wikimedia::mediawiki::{ClientOptions, MediaWiki, MediaWikiError};
 use wikimedia::rights::{self, WikiRights};
@@ -243,22 +244,6 @@ fn expires_at(tokens: &Tokens) -> i64 {
         .expires_in_seconds
         .unwrap_or(DEFAULT_ACCESS_TOKEN_SECONDS);
     now().saturating_add(i64::try_from(seconds).unwrap_or(i64::MAX))
-}
-
-/// Accepts only a path inside this tool: `/…` but not `//host` or `/\host` (which browsers treat
-/// as another site), no scheme, no control characters. Anything else means the start page.
-pub fn safe_return_path(candidate: Option<&str>) -> String {
-    match candidate {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.chars().any(|c| c.is_control()) =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
 }
 
 pub(crate) fn routes(login: Arc<Login>) -> Router {

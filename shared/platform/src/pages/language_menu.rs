@@ -16,6 +16,7 @@ use crate::i18n::language::{self, KEYS_CODE};
 use crate::i18n::{Catalog, Text};
 use crate::pages::language_choice::SESSION_KEY;
 use crate::pages::{LANGUAGE_PATH, PageContext};
+use crate::security::redirect::safe_return_path;
 use crate::security::session::Session;
 
 /// `/language`: the menu (GET) and the choice (POST).
@@ -50,7 +51,7 @@ async fn menu(
             .into_iter()
             .map(|(code, name)| (code, name, language::direction(code)))
             .collect(),
-        return_to: safe_return(query.return_to.as_deref()),
+        return_to: safe_return_path(query.return_to.as_deref()),
         page,
     };
     let html = template.render().map_err(ErrorPage::internal)?;
@@ -68,7 +69,7 @@ async fn choose_language(
     session: Session,
     Form(choice): Form<Choice>,
 ) -> Result<Response, ErrorPage> {
-    let return_to = safe_return(choice.return_to.as_deref());
+    let return_to = safe_return_path(choice.return_to.as_deref());
     if choice.language.is_empty() {
         // "The browser's language": forget the stored choice.
         session.remove(SESSION_KEY);
@@ -81,12 +82,4 @@ async fn choose_language(
         })?;
     session.insert(SESSION_KEY, &code);
     Ok(Redirect::to(&return_to).into_response())
-}
-
-/// A path of this tool to go back to: a relative path, never another site (`//host`).
-fn safe_return(return_to: Option<&str>) -> String {
-    return_to
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
-        .unwrap_or("/")
-        .to_owned()
 }
