@@ -90,7 +90,7 @@ impl<T> Config<T> {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "{path} is readable by other users (mode {mode:o}); it may hold secrets, so run `chmod go-rwx {path}`"
+        "{path} is readable or writable by other users (mode {mode:o}); it may hold secrets, and whoever can write it can change the tool's secret key and OAuth consumer, so run `chmod go-rwx {path}`"
     )]
     FileReadableByOthers { path: String, mode: u32 },
     #[error("cannot read {path}: {source}")]
@@ -189,7 +189,9 @@ pub fn load_from<T: DeserializeOwned>(
     Ok(Config { platform, tool })
 }
 
-/// Returns the file if it exists, refusing one that group or others may read.
+/// Returns the file if it exists, refusing one that group or others may read or write: a reader
+/// learns the secrets, a writer can replace them (a secret key of their choosing forges
+/// sessions).
 fn private_file(path: &Path) -> Result<Option<PathBuf>, ConfigError> {
     let metadata = match fs::metadata(path) {
         Ok(metadata) => metadata,
@@ -202,7 +204,7 @@ fn private_file(path: &Path) -> Result<Option<PathBuf>, ConfigError> {
         }
     };
     let mode = metadata.permissions().mode() & 0o777;
-    if mode & 0o044 != 0 {
+    if mode & 0o066 != 0 {
         return Err(ConfigError::FileReadableByOthers {
             path: path.display().to_string(),
             mode,

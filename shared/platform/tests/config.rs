@@ -175,8 +175,8 @@ fn private_config_file_is_read_and_environment_wins() {
 }
 
 #[test]
-fn config_file_readable_by_others_is_refused() {
-    for mode in [0o644, 0o640, 0o604] {
+fn config_file_readable_or_writable_by_others_is_refused() {
+    for mode in [0o644, 0o640, 0o604, 0o620, 0o602, 0o622] {
         let path = write_config("contact = \"x\"\n", mode);
         let error = load_from::<ToolSettings>(&path, &[][..]).expect_err("refused");
         assert!(

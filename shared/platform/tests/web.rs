@@ -127,6 +127,17 @@ async fn every_response_denies_framing_and_sniffing() {
 }
 
 #[tokio::test]
+async fn pages_with_a_csrf_token_are_never_cached() {
+    let mut client = production_client();
+    let form = client.get("/form").await;
+    assert!(form.body.contains("csrf_token"), "{}", form.body);
+    assert_eq!(form.header("cache-control"), Some("no-store"));
+    // The same session's pages without a form may be cached as before.
+    let plain = client.get("/plain").await;
+    assert_eq!(plain.header("cache-control"), None);
+}
+
+#[tokio::test]
 async fn unknown_path_is_a_404_page_in_the_layout() {
     let response = production_client().get("/does-not-exist").await;
     assert_eq!(response.status, StatusCode::NOT_FOUND);

@@ -170,6 +170,9 @@ impl PageContext {
             Some(session) => CsrfToken::existing(session),
             None => None,
         };
+        if let (Some(session), Some(_)) = (&self.session, &token) {
+            session.mark_token_shown();
+        }
         token
             .map(|token| token.as_str().to_owned())
             .unwrap_or_default()

@@ -74,6 +74,8 @@ impl SessionSettings {
 struct SessionState {
     values: Map<String, Value>,
     changed: bool,
+    /// A page of this request shows the CSRF token: it must not be kept in any cache.
+    token_shown: bool,
 }
 
 /// The current request's session: a small JSON object. Cloning shares it.
@@ -96,7 +98,20 @@ impl Session {
         Self(Arc::new(Mutex::new(SessionState {
             values,
             changed: false,
+            token_shown: false,
         })))
+    }
+
+    /// Notes that the response shows the session's CSRF token (a form's hidden field).
+    pub(crate) fn mark_token_shown(&self) {
+        self.state().token_shown = true;
+    }
+
+    /// Whether the response shows the session's CSRF token, so that no cache may keep it (a
+    /// shared cache would hand the token to someone else; the browser's back/forward cache
+    /// would show a form with a token from before a login).
+    pub(crate) fn token_shown(&self) -> bool {
+        self.state().token_shown
     }
 
     fn state(&self) -> MutexGuard<'_, SessionState> {

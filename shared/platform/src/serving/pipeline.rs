@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_SECURITY_POLICY};
+use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -69,6 +69,11 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
             Err(refused) => refused,
         };
         let mut response = pages::render_errors(site, wishes, Some(&session), path, response).await;
+        if session.token_shown() {
+            response
+                .headers_mut()
+                .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
         session.write_back(&pipeline.sessions, &mut response);
         response
     };
