@@ -217,13 +217,13 @@ fn scan(text: &str, namespace: &CategoryNamespace) -> Scan {
     let mut constructs: Vec<Construct> = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut unclosed_from = None;
-    // Extension tags known to have no closing tag further on (keeps `<ref><ref>…` linear).
-    let mut never_closed: Vec<&str> = Vec::new();
+    // What later tags need not search for again (keeps `<ref><ref>…` and `<ref <ref …` linear).
+    let mut memo = TagMemo::default();
     let mut position = 0;
     while let Some(offset) = text[position..].find(['<', '[', ']', '{', '}']) {
         let at = position + offset;
         match bytes[at] {
-            b'<' => match tag_at(text, at, &mut never_closed) {
+            b'<' => match tag_at(text, at, &mut memo) {
                 Tag::Skip(end) => position = end,
                 Tag::Unclosed => {
                     unclosed_from = Some(at);
@@ -335,7 +335,33 @@ enum Tag {
     Unclosed,
 }
 
-fn tag_at(text: &str, at: usize, never_closed: &mut Vec<&'static str>) -> Tag {
+/// What the scan learnt about the rest of the page while reading tags. The scan only moves
+/// forward, so an answer found from one position holds for every later one up to it: each
+/// search covers new text once, and a page of 2 MB of `<ref ` costs linear time, not quadratic.
+#[derive(Default)]
+struct TagMemo {
+    /// Extension tags known to have no closing tag further on.
+    never_closed: Vec<&'static str>,
+    /// The last search for `>`: where it started, and the first `>` from there (`None`: none).
+    next_gt: Option<(usize, Option<usize>)>,
+}
+
+impl TagMemo {
+    /// The first `>` at or after `at`.
+    fn next_gt(&mut self, text: &str, at: usize) -> Option<usize> {
+        if let Some((from, found)) = self.next_gt
+            && from <= at
+            && found.is_none_or(|gt| gt >= at)
+        {
+            return found;
+        }
+        let found = text[at..].find('>').map(|offset| at + offset);
+        self.next_gt = Some((at, found));
+        found
+    }
+}
+
+fn tag_at(text: &str, at: usize, memo: &mut TagMemo) -> Tag {
     let rest = &text[at..];
     if let Some(comment) = rest.strip_prefix("<!--") {
         return match comment.find("-->") {
@@ -362,7 +388,7 @@ fn tag_at(text: &str, at: usize, never_closed: &mut Vec<&'static str>) -> Tag {
     let Some(&known) = skipped.or(nesting) else {
         return plain;
     };
-    let tag_end = rest.find('>').map(|i| at + i + 1);
+    let tag_end = memo.next_gt(text, at).map(|gt| gt + 1);
     if let Some(tag_end) = tag_end
         && text[..tag_end].ends_with("/>")
     {
@@ -378,11 +404,11 @@ fn tag_at(text: &str, at: usize, never_closed: &mut Vec<&'static str>) -> Tag {
     let Some(tag_end) = tag_end else {
         return plain;
     };
-    if !never_closed.contains(&known) {
+    if !memo.never_closed.contains(&known) {
         if let Some(end) = closing_tag(text, tag_end, known) {
             return Tag::Skip(end);
         }
-        never_closed.push(known);
+        memo.never_closed.push(known);
     }
     // No closing tag: the opening tag is plain text, and so is what follows it.
     Tag::Skip(tag_end)
