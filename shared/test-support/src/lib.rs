@@ -2,6 +2,7 @@
 
 mod browser;
 mod client;
+mod config;
 mod fake_commons;
 mod fake_image_positions;
 mod fake_lexemes;
@@ -14,6 +15,7 @@ mod proxy;
 
 pub use browser::{Browser, DESKTOP_WIDTH, PHONE_WIDTH, screenshot_dir, serve};
 pub use client::{TestClient, TestResponse};
+pub use config::config;
 pub use fake_commons::{FakeCommons, SITES, TITLES_LIMIT, site_matrix};
 pub use fake_image_positions::{FakeImagePositions, RecordedQualifier, RecordedStatement};
 pub use fake_lexemes::{FakeLexemes, LexemeEdit};

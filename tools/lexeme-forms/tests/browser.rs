@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-use platform::config::load_from;
 use serde_json::json;
 use test_support::{Browser, FakeLexemes, FakeUser, FakeWiki, serve};
 
@@ -32,9 +31,7 @@ async fn a_lexicographer_fills_in_a_german_noun() {
     let oauth = wiki.oauth_env();
     let mut env: Vec<(&str, &str)> = vec![("TOOL_API_URL_TEMPLATE", &api_url)];
     env.extend(oauth.iter().map(|(k, v)| (*k, v.as_str())));
-    let config =
-        load_from::<lexeme_forms::Settings>(std::path::Path::new("/nonexistent"), &env[..])
-            .expect("config");
+    let config = test_support::config::<lexeme_forms::Settings>(&env);
     let platform = lexeme_forms::platform(&config).expect("platform");
     let tool = serve(lexeme_forms::app(&platform, &config.tool).expect("app")).await;
     wiki.set_callback_url(&format!("{tool}/oauth/callback"));

@@ -2,7 +2,6 @@
 //! the Action API) holding lexemes (test-support's `FakeLexemes`).
 
 use axum::http::StatusCode;
-use platform::config::load_from;
 use serde_json::{Value, json};
 use test_support::{FakeLexemes, FakeUser, FakeWiki, TestClient, TestResponse};
 
@@ -23,9 +22,7 @@ impl Setup {
             .filter(|(key, _)| with_oauth || !key.starts_with("TOOL_OAUTH"))
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
-        let config =
-            load_from::<lexeme_forms::Settings>(std::path::Path::new("/nonexistent"), &env[..])
-                .expect("config");
+        let config = test_support::config::<lexeme_forms::Settings>(&env);
         let platform = lexeme_forms::platform(&config).expect("platform");
         TestClient::new(lexeme_forms::app(&platform, &config.tool).expect("app"))
     }

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use platform::config::load_from;
 use test_support::{Browser, FakeCommons, FakePagePile, FakeWiki, serve, site_matrix};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,11 +46,7 @@ async fn a_user_unticks_two_files_and_gets_a_new_pile() {
         ("TOOL_PAGEPILE_URL", pagepile.url()),
         ("TOOL_THUMBNAIL_ORIGIN", origin.as_str()),
     ];
-    let config = load_from::<pagepile_visual_filter::Settings>(
-        std::path::Path::new("/nonexistent"),
-        &env[..],
-    )
-    .expect("config");
+    let config = test_support::config::<pagepile_visual_filter::Settings>(&env);
     let platform = pagepile_visual_filter::platform(&config).expect("platform");
     let base = serve(pagepile_visual_filter::app(&platform, &config.tool).expect("app")).await;
 

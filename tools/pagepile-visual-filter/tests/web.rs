@@ -2,7 +2,6 @@
 //! and a fake wiki answering as Meta-Wiki (site matrix) and Commons (thumbnails).
 
 use axum::http::StatusCode;
-use platform::config::load_from;
 use test_support::{FakeCommons, FakePagePile, FakeWiki, TestClient, TestResponse, site_matrix};
 
 const SECRET: &str = "pagepile-visual-filter-test-secret-key-0123";
@@ -26,11 +25,7 @@ async fn setup() -> Setup {
         ("TOOL_API_URL_TEMPLATE", api_url.as_str()),
         ("TOOL_PAGEPILE_URL", pagepile.url()),
     ];
-    let config = load_from::<pagepile_visual_filter::Settings>(
-        std::path::Path::new("/nonexistent"),
-        &env[..],
-    )
-    .expect("config");
+    let config = test_support::config::<pagepile_visual_filter::Settings>(&env);
     let platform = pagepile_visual_filter::platform(&config).expect("platform");
     let app = pagepile_visual_filter::app(&platform, &config.tool).expect("app");
     Setup {

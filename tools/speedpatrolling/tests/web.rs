@@ -2,7 +2,6 @@
 //! unpatrolled edits and records what the tool does to them.
 
 use axum::http::StatusCode;
-use platform::config::load_from;
 
 use speedpatrolling::Settings;
 use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient};
@@ -45,8 +44,7 @@ async fn app(fake: &FakeWiki) -> TestClient {
     let mut env: Vec<(&str, &str)> =
         vec![("TOOL_SECRET_KEY", SECRET), ("TOOL_WIKI_URL", &wiki_url)];
     env.extend(oauth.iter().map(|(k, v)| (*k, v.as_str())));
-    let config =
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let config = test_support::config::<Settings>(&env);
     let platform = speedpatrolling::platform(&config).expect("platform");
     TestClient::new(speedpatrolling::app(&platform, &config.tool))
 }

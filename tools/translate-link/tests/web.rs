@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use platform::config::load_from;
 use serde_json::{Value, json};
 use test_support::TestClient;
 use translate_link::Settings;
@@ -21,8 +20,7 @@ async fn client_for(api_url: &str) -> TestClient {
         ("TOOL_API_URL", api_url),
         ("TOOL_INDEX_URL", INDEX_URL),
     ];
-    let config =
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let config = test_support::config::<Settings>(&env);
     let platform = translate_link::platform(&config).expect("platform");
     let app = translate_link::app(&platform, &config.tool)
         .await
