@@ -5,10 +5,13 @@
 //! phone width; screenshots in `target/screenshots/`). Skipped, saying why, where no Chromium
 //! is installed.
 
+mod common;
+
 use std::time::Duration;
 
+use common::FakeLexemes;
 use serde_json::json;
-use test_support::{Browser, FakeLexemes, FakeUser, FakeWiki, serve};
+use test_support::{Browser, FakeUser, FakeWiki, serve};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lexicographer_fills_in_a_german_noun() {

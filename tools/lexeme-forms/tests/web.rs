@@ -1,9 +1,12 @@
 //! Wikidata Lexeme Forms end to end through its router, against a fake wiki (OAuth 2 login and
-//! the Action API) holding lexemes (test-support's `FakeLexemes`).
+//! the Action API) holding lexemes (`common::FakeLexemes`).
+
+mod common;
 
 use axum::http::StatusCode;
+use common::FakeLexemes;
 use serde_json::{Value, json};
-use test_support::{FakeLexemes, FakeUser, FakeWiki, TestClient, TestResponse};
+use test_support::{FakeUser, FakeWiki, TestClient, TestResponse};
 
 const SECRET: &str = "lexeme-forms-test-secret-key-0123456789abc";
 

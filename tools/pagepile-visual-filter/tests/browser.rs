@@ -4,9 +4,12 @@
 //! horizontal overflow at phone width; screenshots in `target/screenshots/`). Skipped, saying
 //! why, where no Chromium is installed.
 
+mod common;
+
 use std::time::Duration;
 
-use test_support::{Browser, FakeCommons, FakePagePile, FakeWiki, serve, site_matrix};
+use common::FakeCommons;
+use test_support::{Browser, FakePagePile, FakeWiki, serve, site_matrix};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_unticks_two_files_and_gets_a_new_pile() {

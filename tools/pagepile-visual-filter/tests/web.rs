@@ -1,8 +1,11 @@
 //! PagePile Visual Filter end to end through its router, against test-support's fake PagePile
 //! and a fake wiki answering as Meta-Wiki (site matrix) and Commons (thumbnails).
 
+mod common;
+
 use axum::http::StatusCode;
-use test_support::{FakeCommons, FakePagePile, FakeWiki, TestClient, TestResponse, site_matrix};
+use common::FakeCommons;
+use test_support::{FakePagePile, FakeWiki, TestClient, TestResponse, site_matrix};
 
 const SECRET: &str = "pagepile-visual-filter-test-secret-key-0123";
 

@@ -1,5 +1,5 @@
 //! Wikidata Image Positions end to end through its router, against a fake wiki answering as
-//! Wikidata and Commons (test-support's `FakeWikibase` and `FakeImagePositions`) and a fake
+//! Wikidata and Commons (test-support's `FakeWikibase` and `common::FakeImagePositions`) and a fake
 //! query service.
 
 mod common;

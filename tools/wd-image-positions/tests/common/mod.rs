@@ -4,8 +4,11 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of it.
 
+mod fake_image_positions;
+
+pub use fake_image_positions::FakeImagePositions;
 use serde_json::{Value, json};
-use test_support::{FakeImagePositions, FakeSparql, FakeUser, FakeWiki, FakeWikibase, TestClient};
+use test_support::{FakeSparql, FakeUser, FakeWiki, FakeWikibase, TestClient};
 use wd_image_positions::Settings;
 
 pub const SECRET: &str = "wd-image-positions-test-secret-key-0123456789";
