@@ -188,6 +188,17 @@ impl TestResponse {
         })
     }
 
+    /// Text and `href` of every link matching `css` (elements without `href` are left out), in
+    /// document order: where each link goes and what the reader is told it is.
+    pub fn links(&self, css: &str) -> Vec<(String, String)> {
+        self.with_matches(css, |matches| {
+            matches
+                .iter()
+                .filter_map(|element| Some((text(element), element.attr("href")?.to_owned())))
+                .collect()
+        })
+    }
+
     /// Panics, showing the page, unless at least one element matches `css`.
     pub fn assert_has(&self, css: &str) {
         if self.count(css) == 0 {

@@ -52,6 +52,18 @@ fn attributes_are_decoded_and_missing_ones_are_none() {
 }
 
 #[test]
+fn links_pair_text_and_address() {
+    let page = page(PAGE);
+    assert_eq!(
+        page.links("ul.links a"),
+        [
+            ("A".to_owned(), "/a".to_owned()),
+            ("B".to_owned(), "/b".to_owned())
+        ]
+    );
+}
+
+#[test]
 fn count_and_presence() {
     let page = page(PAGE);
     assert_eq!(page.count("form"), 2);
