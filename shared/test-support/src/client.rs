@@ -199,6 +199,12 @@ impl TestResponse {
         })
     }
 
+    /// What the platform's error page (`platform::ErrorPage`) tells the user went wrong: its
+    /// message, under the heading. Panics, showing the page, if it is not that page.
+    pub fn error_message(&self) -> String {
+        self.text_of("section.error h1 + p")
+    }
+
     /// Panics, showing the page, unless at least one element matches `css`.
     pub fn assert_has(&self, css: &str) {
         if self.count(css) == 0 {

@@ -124,3 +124,13 @@ fn a_mistyped_selector_says_so() {
     });
     assert!(message.contains("`ul[` is not a CSS selector"), "{message}");
 }
+
+#[test]
+fn the_error_page_s_message_is_the_paragraph_under_its_heading() {
+    let page = page(
+        r#"<main><section class="error" role="alert"><h1>Not found</h1>
+        <p>There is no page at this address.</p><p><a href="/">Back to the start</a></p>
+        </section></main>"#,
+    );
+    assert_eq!(page.error_message(), "There is no page at this address.");
+}

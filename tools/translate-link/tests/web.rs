@@ -84,11 +84,6 @@ fn listed_links(response: &TestResponse) -> Vec<String> {
     response.select_attr("ul.links > li > a", "href")
 }
 
-/// The message of an error page (its first paragraph).
-fn error_message(response: &TestResponse) -> String {
-    response.text_of("section.error h1 + p")
-}
-
 /// The reasons listed above the form.
 fn form_errors(response: &TestResponse) -> Vec<String> {
     response.select_text("ul.form-errors li")
@@ -432,7 +427,7 @@ async fn invalid_path_input_is_a_400_page() {
     ] {
         let response = client.get(path).await;
         assert_eq!(response.status, StatusCode::BAD_REQUEST, "{path}");
-        let message = error_message(&response);
+        let message = response.error_message();
         assert!(message.contains(reason), "{path}: {message}");
         // Anywhere on the page, unescaped, the input would be markup.
         assert!(!response.body.contains("<script>"), "{path}");
@@ -460,7 +455,7 @@ async fn upstream_error_is_a_502_page() {
     for path in ["/show/edit/de", "/redirect/edit/de"] {
         let response = client.get(path).await;
         assert_eq!(response.status, StatusCode::BAD_GATEWAY, "{path}");
-        let message = error_message(&response);
+        let message = response.error_message();
         assert!(
             message.starts_with("translatewiki.net could not be reached"),
             "{path}: {message}"
@@ -529,7 +524,7 @@ async fn post_without_csrf_token_is_refused() {
         .post_form("/show/", &[("key", "edit"), ("language-code", "de")])
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    let message = error_message(&response);
+    let message = response.error_message();
     assert!(message.contains("security token"), "{message}");
     assert_eq!(
         response.select_text("table.resubmission tr"),
