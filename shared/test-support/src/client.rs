@@ -167,6 +167,13 @@ impl TestResponse {
         self.with_one(css, text)
     }
 
+    /// The text of the one element matching `css` exactly as the page has it, line breaks and
+    /// all: for a `textarea` or `pre`, whose lines matter. Panics, listing what matched or
+    /// showing the page, unless exactly one element matches.
+    pub fn raw_text_of(&self, css: &str) -> String {
+        self.with_one(css, |element| element.text().collect())
+    }
+
     /// How many elements match `css`.
     pub fn count(&self, css: &str) -> usize {
         self.with_matches(css, |matches| matches.len())

@@ -20,6 +20,9 @@ const PAGE: &str = r#"<!DOCTYPE html><html lang="en"><head><title>Example</title
   <input type="checkbox" name="minor">
 </form>
 <ul class="links"><li><a href="/a">A</a></li><li><a href="/b">B</a></li><li><a>no link</a></li></ul>
+<textarea name="lines">
+first  line
+second line</textarea>
 <form method="post" action="/other"><input type="hidden" name="csrf_token" value="second"></form>
 </body></html>"#;
 
@@ -38,6 +41,14 @@ fn text_is_what_a_reader_sees_with_whitespace_collapsed() {
     assert_eq!(page.text_of("h1"), "Translate “edit” into de");
     assert_eq!(page.select_text("ul.links li"), ["A", "B", "no link"]);
     assert_eq!(page.select_text("table td"), Vec::<String>::new());
+}
+
+#[test]
+fn raw_text_keeps_the_lines() {
+    let page = page(PAGE);
+    // The parser drops the line break right after `<textarea>`, as browsers do.
+    assert_eq!(page.raw_text_of("textarea"), "first  line\nsecond line");
+    assert_eq!(page.text_of("textarea"), "first line second line");
 }
 
 #[test]
