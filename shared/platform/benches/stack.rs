@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use axum::routing::get;
 use http_body_util::BodyExt;
-use platform::config::{NoSettings, load_from};
+use platform::config::NoSettings;
 use platform::{PageContext, Platform, ToolInfo};
 use tower::ServiceExt;
 
@@ -30,14 +30,10 @@ fn form_html(token: &str) -> String {
 }
 
 fn platform_app() -> Router {
-    let config = load_from::<NoSettings>(
-        std::path::Path::new("/nonexistent"),
-        &[(
-            "TOOL_SECRET_KEY",
-            "a-bench-secret-key-that-is-long-enough-for-it",
-        )][..],
-    )
-    .expect("config");
+    let config = test_support::config::<NoSettings>(&[(
+        "TOOL_SECRET_KEY",
+        "a-bench-secret-key-that-is-long-enough-for-it",
+    )]);
     let platform = Platform::new(TOOL, "Bench Tool", &config);
     platform.router(
         Router::new().route(

@@ -6,7 +6,7 @@
 use axum::Router;
 use axum::http::{Method, StatusCode};
 use axum::routing::get;
-use platform::config::{NoSettings, load_from};
+use platform::config::NoSettings;
 use platform::{Gender, PageContext, Platform, Text, ToolInfo};
 use test_support::{Browser, TestClient, serve};
 
@@ -20,14 +20,10 @@ static FIXTURE_MESSAGES: include_dir::Dir<'static> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/tests/fixtures/i18n");
 
 fn platform() -> Platform {
-    let config = load_from::<NoSettings>(
-        std::path::Path::new("/nonexistent"),
-        &[(
-            "TOOL_SECRET_KEY",
-            "a-secret-key-that-is-long-enough-for-sessions",
-        )][..],
-    )
-    .expect("config");
+    let config = test_support::config::<NoSettings>(&[(
+        "TOOL_SECRET_KEY",
+        "a-secret-key-that-is-long-enough-for-sessions",
+    )]);
     Platform::new(TOOL, "Example Tool", &config)
         .with_messages(&FIXTURE_MESSAGES)
         .expect("the fixture's messages load")

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::routing::get;
-use platform::config::{NoSettings, load_from};
+use platform::config::NoSettings;
 use platform::login::{MaybeUser, User};
 use platform::security::redirect::safe_return_path;
 use platform::{ErrorPage, PageContext, Platform, ToolInfo};
@@ -101,8 +101,7 @@ async fn app(wiki: &FakeWiki, configured: bool) -> TestClient {
     if configured {
         env.extend(oauth.iter().map(|(k, v)| (*k, v.as_str())));
     }
-    let config =
-        load_from::<NoSettings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let config = test_support::config::<NoSettings>(&env);
     let platform = Platform::new(TOOL, "Example Tool", &config)
         .with_login(&["patrol", "rollback"], &["sysop"])
         .expect("login configures");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
-use platform::config::{NoSettings, load_from};
+use platform::config::NoSettings;
 use platform::{Platform, ToolInfo};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -18,8 +18,7 @@ const TOOL: ToolInfo = ToolInfo {
 
 #[tokio::test]
 async fn sigterm_lets_the_request_in_flight_finish_then_returns_ok() {
-    let config =
-        load_from::<NoSettings>(std::path::Path::new("/nonexistent"), &[][..]).expect("config");
+    let config = test_support::config::<NoSettings>(&[]);
     let platform = Platform::new(TOOL, "Example Tool", &config);
     let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
     let started_tx = std::sync::Arc::new(std::sync::Mutex::new(Some(started_tx)));

@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
-use platform::config::{Config, NoSettings, load_from};
+use platform::config::NoSettings;
 use platform::{ErrorPage, PageContext, Platform, Session, Text, ToolInfo};
 use test_support::TestClient;
 
@@ -16,10 +16,6 @@ const TOOL: ToolInfo = ToolInfo {
     repository: "https://example.org/source",
 };
 const SECRET: &str = "a-secret-key-that-is-long-enough-for-sessions";
-
-fn config(env: &[(&str, &str)]) -> Config<NoSettings> {
-    load_from(std::path::Path::new("/nonexistent/config.toml"), env).expect("config loads")
-}
 
 /// A tool with routes that exercise the platform: a counter kept in the session, a form
 /// target, a failing handler, a panicking one and a slow one.
@@ -88,7 +84,7 @@ fn production_client() -> TestClient {
     let platform = Platform::new(
         TOOL,
         "Example Tool",
-        &config(&[("TOOL_SECRET_KEY", SECRET)]),
+        &test_support::config::<NoSettings>(&[("TOOL_SECRET_KEY", SECRET)]),
     );
     TestClient::new(platform.router(tool_routes()))
 }
@@ -212,7 +208,7 @@ async fn slow_requests_time_out_with_a_408_page() {
     let platform = Platform::new(
         TOOL,
         "Example Tool",
-        &config(&[
+        &test_support::config::<NoSettings>(&[
             ("TOOL_SECRET_KEY", SECRET),
             ("TOOL_REQUEST_TIMEOUT_SECONDS", "1"),
         ]),
@@ -242,7 +238,11 @@ async fn session_cookie_is_encrypted_http_only_lax_and_secure_in_production() {
 
 #[tokio::test]
 async fn local_development_cookies_work_over_plain_http() {
-    let platform = Platform::new(TOOL, "Example Tool", &config(&[]));
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &test_support::config::<NoSettings>(&[]),
+    );
     let response = TestClient::new(platform.router(tool_routes()))
         .get("/count")
         .await;
@@ -271,7 +271,7 @@ async fn a_cookie_from_another_key_or_tampered_is_a_fresh_session() {
     let other = Platform::new(
         TOOL,
         "Example Tool",
-        &config(&[(
+        &test_support::config::<NoSettings>(&[(
             "TOOL_SECRET_KEY",
             "another-secret-key-that-is-long-enough!!",
         )]),
@@ -622,7 +622,7 @@ async fn grants_without_login_are_a_startup_error() {
     let platform = Platform::new(
         TOOL,
         "Example Tool",
-        &config(&[("TOOL_SECRET_KEY", SECRET)]),
+        &test_support::config::<NoSettings>(&[("TOOL_SECRET_KEY", SECRET)]),
     );
     let result = platform.with_grants(|_grant| async { axum::response::Response::default() });
     assert!(matches!(
@@ -650,7 +650,7 @@ async fn the_session_debug_output_shows_no_values() {
     let platform = Platform::new(
         TOOL,
         "Example Tool",
-        &config(&[("TOOL_SECRET_KEY", SECRET)]),
+        &test_support::config::<NoSettings>(&[("TOOL_SECRET_KEY", SECRET)]),
     );
     let response = TestClient::new(platform.router(router)).get("/debug").await;
     let debug = captured.lock().expect("lock").clone();
@@ -671,7 +671,7 @@ async fn no_key_a_tool_can_ask_for_opens_as_a_session() {
     let platform = Platform::new(
         TOOL,
         "Example Tool",
-        &config(&[("TOOL_SECRET_KEY", SECRET)]),
+        &test_support::config::<NoSettings>(&[("TOOL_SECRET_KEY", SECRET)]),
     );
     // The purpose the session cookie's key is derived for.
     let forged = platform

@@ -1,4 +1,5 @@
-//! A browser stand-in: sends requests straight into a router (no socket) and keeps cookies.
+//! A browser stand-in: sends requests straight into a router (no socket) and keeps cookies, and
+//! reads the pages it gets with CSS selectors.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +8,7 @@ use axum::body::Body;
 use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
+use scraper::{ElementRef, Html, Selector};
 use tower::ServiceExt;
 
 /// Drives a router like a browser would: cookies set by responses are sent with later requests.
@@ -21,6 +23,10 @@ pub struct TestClient {
 }
 
 /// A response with its body read into a string.
+///
+/// Pages are read with CSS selectors ([`text_of`](Self::text_of), [`attr`](Self::attr), …), so
+/// that a test names the element that holds what it checks; `body` stays for what is about the
+/// bytes (a JSON answer, a plain-text export, a secret that must appear nowhere).
 #[derive(Debug)]
 pub struct TestResponse {
     pub status: StatusCode,
@@ -140,9 +146,136 @@ impl TestResponse {
 
     /// The CSRF token of the first form on the page (the hidden `csrf_token` field).
     pub fn csrf_token(&self) -> Option<String> {
-        let marker = "name=\"csrf_token\" value=\"";
-        let start = self.body.find(marker)? + marker.len();
-        let end = self.body[start..].find('"')? + start;
-        Some(self.body[start..end].to_owned())
+        self.with_matches("input[name=csrf_token]", |matches| {
+            matches
+                .first()
+                .and_then(|input| input.attr("value"))
+                .map(str::to_owned)
+        })
     }
+
+    /// The text of every element matching `css`, in document order, each with its whitespace
+    /// collapsed (runs of spaces and line breaks become one space, none at either end), as a
+    /// reader sees it.
+    pub fn select_text(&self, css: &str) -> Vec<String> {
+        self.with_matches(css, |matches| matches.iter().map(text).collect())
+    }
+
+    /// The text of the one element matching `css` (see [`select_text`](Self::select_text)).
+    /// Panics, listing what matched or showing the page, unless exactly one element matches.
+    pub fn text_of(&self, css: &str) -> String {
+        self.with_one(css, text)
+    }
+
+    /// The text of the one element matching `css` exactly as the page has it, line breaks and
+    /// all: for a `textarea` or `pre`, whose lines matter. Panics, listing what matched or
+    /// showing the page, unless exactly one element matches.
+    pub fn raw_text_of(&self, css: &str) -> String {
+        self.with_one(css, |element| element.text().collect())
+    }
+
+    /// How many elements match `css`.
+    pub fn count(&self, css: &str) -> usize {
+        self.with_matches(css, |matches| matches.len())
+    }
+
+    /// Attribute `name` of the one element matching `css` (`None` if it has no such attribute).
+    /// Panics, listing what matched or showing the page, unless exactly one element matches.
+    pub fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.with_one(css, |element| element.attr(name).map(str::to_owned))
+    }
+
+    /// Attribute `name` of every element matching `css` that has it, in document order.
+    pub fn select_attr(&self, css: &str, name: &str) -> Vec<String> {
+        self.with_matches(css, |matches| {
+            matches
+                .iter()
+                .filter_map(|element| element.attr(name).map(str::to_owned))
+                .collect()
+        })
+    }
+
+    /// Text and `href` of every link matching `css` (elements without `href` are left out), in
+    /// document order: where each link goes and what the reader is told it is.
+    pub fn links(&self, css: &str) -> Vec<(String, String)> {
+        self.with_matches(css, |matches| {
+            matches
+                .iter()
+                .filter_map(|element| Some((text(element), element.attr("href")?.to_owned())))
+                .collect()
+        })
+    }
+
+    /// What the platform's error page (`platform::ErrorPage`) tells the user went wrong: its
+    /// message, under the heading. Panics, showing the page, if it is not that page.
+    pub fn error_message(&self) -> String {
+        self.text_of("section.error h1 + p")
+    }
+
+    /// Panics, showing the page, unless at least one element matches `css`.
+    pub fn assert_has(&self, css: &str) {
+        if self.count(css) == 0 {
+            panic!(
+                "expected an element matching `{css}`, found none in the page ({}):\n{}",
+                self.status, self.body
+            );
+        }
+    }
+
+    /// Panics, listing what matched, if any element matches `css`.
+    pub fn assert_none(&self, css: &str) {
+        self.with_matches(css, |matches| {
+            if !matches.is_empty() {
+                panic!(
+                    "expected no element matching `{css}`, found {}:\n{}",
+                    matches.len(),
+                    listed(matches)
+                );
+            }
+        });
+    }
+
+    fn with_matches<R>(&self, css: &str, read: impl FnOnce(&[ElementRef<'_>]) -> R) -> R {
+        let selector = Selector::parse(css)
+            .unwrap_or_else(|error| panic!("`{css}` is not a CSS selector: {error}"));
+        let page = Html::parse_document(&self.body);
+        let matches: Vec<ElementRef<'_>> = page.select(&selector).collect();
+        read(&matches)
+    }
+
+    fn with_one<R>(&self, css: &str, read: impl FnOnce(&ElementRef<'_>) -> R) -> R {
+        self.with_matches(css, |matches| match matches {
+            [one] => read(one),
+            [] => panic!(
+                "expected one element matching `{css}`, found none in the page ({}):\n{}",
+                self.status, self.body
+            ),
+            several => panic!(
+                "expected one element matching `{css}`, found {}:\n{}",
+                several.len(),
+                listed(several)
+            ),
+        })
+    }
+}
+
+fn text(element: &ElementRef<'_>) -> String {
+    let text: String = element.text().collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The elements' markup, one a line, each cut short: enough to tell them apart.
+fn listed(elements: &[ElementRef<'_>]) -> String {
+    const SHOWN: usize = 300;
+    elements
+        .iter()
+        .map(|element| {
+            let html = element.html();
+            match html.char_indices().nth(SHOWN) {
+                Some((end, _)) => format!("  {}…", &html[..end]),
+                None => format!("  {html}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -410,7 +410,7 @@ impl FakeWikibase {
 }
 
 /// Every statement of an entity, flattened (MediaInfo keeps them under `statements`).
-pub(crate) fn statements_of(entity: &Value) -> Vec<&Value> {
+pub fn statements_of(entity: &Value) -> Vec<&Value> {
     let groups = if entity["type"] == "mediainfo" {
         &entity["statements"]
     } else {

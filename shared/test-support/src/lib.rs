@@ -2,25 +2,24 @@
 
 mod browser;
 mod client;
-mod fake_commons;
-mod fake_image_positions;
-mod fake_lexemes;
+mod config;
 mod fake_pagepile;
 mod fake_wiki;
 mod fake_wikibase;
 pub mod i18n;
 mod mariadb;
 mod proxy;
+mod site_matrix;
 
 pub use browser::{Browser, DESKTOP_WIDTH, PHONE_WIDTH, screenshot_dir, serve};
 pub use client::{TestClient, TestResponse};
-pub use fake_commons::{FakeCommons, SITES, TITLES_LIMIT, site_matrix};
-pub use fake_image_positions::{FakeImagePositions, RecordedQualifier, RecordedStatement};
-pub use fake_lexemes::{FakeLexemes, LexemeEdit};
+pub use config::config;
 pub use fake_pagepile::{FakePagePile, FakePile};
 pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN, TokenFailure, api_error};
 pub use fake_wikibase::{
-    FakeSparql, FakeWikibase, RecordedEdit, item_statement, string_statement, with_item_qualifier,
+    FakeSparql, FakeWikibase, RecordedEdit, item_statement, statements_of, string_statement,
+    with_item_qualifier,
 };
 pub use mariadb::{TestDatabase, test_database};
 pub use proxy::TcpProxy;
+pub use site_matrix::{SITES, site_matrix};

@@ -5,7 +5,6 @@
 
 use std::time::Instant;
 
-use platform::config::load_from;
 use test_support::TestClient;
 
 const ROUNDS: u32 = 500;
@@ -27,11 +26,10 @@ async fn measure(client: &mut TestClient, label: &str, path: &str) {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let config = load_from::<lexeme_forms::Settings>(
-        std::path::Path::new("/nonexistent"),
-        &[("TOOL_SECRET_KEY", "bench-secret-key-0123456789abcdefghij")][..],
-    )
-    .expect("config");
+    let config = test_support::config::<lexeme_forms::Settings>(&[(
+        "TOOL_SECRET_KEY",
+        "bench-secret-key-0123456789abcdefghij",
+    )]);
     let platform = lexeme_forms::platform(&config).expect("platform");
     let mut client = TestClient::new(lexeme_forms::app(&platform, &config.tool).expect("app"));
     let filled: String = (0..168)

@@ -5,11 +5,13 @@
 //! phone width; screenshots in `target/screenshots/`). Skipped, saying why, where no Chromium
 //! is installed.
 
+mod common;
+
 use std::time::Duration;
 
-use platform::config::load_from;
+use common::FakeLexemes;
 use serde_json::json;
-use test_support::{Browser, FakeLexemes, FakeUser, FakeWiki, serve};
+use test_support::{Browser, FakeUser, FakeWiki, serve};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lexicographer_fills_in_a_german_noun() {
@@ -32,9 +34,7 @@ async fn a_lexicographer_fills_in_a_german_noun() {
     let oauth = wiki.oauth_env();
     let mut env: Vec<(&str, &str)> = vec![("TOOL_API_URL_TEMPLATE", &api_url)];
     env.extend(oauth.iter().map(|(k, v)| (*k, v.as_str())));
-    let config =
-        load_from::<lexeme_forms::Settings>(std::path::Path::new("/nonexistent"), &env[..])
-            .expect("config");
+    let config = test_support::config::<lexeme_forms::Settings>(&env);
     let platform = lexeme_forms::platform(&config).expect("platform");
     let tool = serve(lexeme_forms::app(&platform, &config.tool).expect("app")).await;
     wiki.set_callback_url(&format!("{tool}/oauth/callback"));

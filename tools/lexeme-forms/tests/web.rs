@@ -1,10 +1,12 @@
 //! Wikidata Lexeme Forms end to end through its router, against a fake wiki (OAuth 2 login and
-//! the Action API) holding lexemes (test-support's `FakeLexemes`).
+//! the Action API) holding lexemes (`common::FakeLexemes`).
+
+mod common;
 
 use axum::http::StatusCode;
-use platform::config::load_from;
+use common::FakeLexemes;
 use serde_json::{Value, json};
-use test_support::{FakeLexemes, FakeUser, FakeWiki, TestClient, TestResponse};
+use test_support::{FakeUser, FakeWiki, TestClient, TestResponse};
 
 const SECRET: &str = "lexeme-forms-test-secret-key-0123456789abc";
 
@@ -23,9 +25,7 @@ impl Setup {
             .filter(|(key, _)| with_oauth || !key.starts_with("TOOL_OAUTH"))
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
-        let config =
-            load_from::<lexeme_forms::Settings>(std::path::Path::new("/nonexistent"), &env[..])
-                .expect("config");
+        let config = test_support::config::<lexeme_forms::Settings>(&env);
         let platform = lexeme_forms::platform(&config).expect("platform");
         TestClient::new(lexeme_forms::app(&platform, &config.tool).expect("app"))
     }
@@ -65,12 +65,23 @@ async fn setup() -> Setup {
     setup
 }
 
-fn assert_contains(response: &TestResponse, expected: &str) {
-    assert!(
-        response.body.contains(expected),
-        "{expected} missing: {}",
-        response.body
-    );
+const FORM_FIELD: &str = "form.lexeme input[type=text][name=form_representation]";
+
+/// The values of the form's fields, one per form of the template, in order.
+fn form_values(page: &TestResponse) -> Vec<String> {
+    page.select_attr(FORM_FIELD, "value")
+}
+
+/// The reasons listed above the form.
+fn form_errors(page: &TestResponse) -> Vec<String> {
+    page.select_text("ul.form-errors li")
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(text, href)| ((*text).to_owned(), (*href).to_owned()))
+        .collect()
 }
 
 fn goose() -> Value {
@@ -92,16 +103,24 @@ async fn the_index_lists_every_template_by_language() {
     let mut setup = setup().await;
     let index = setup.client.get("/").await;
     assert_eq!(index.status, StatusCode::OK);
-    assert_contains(&index, "There are 256 templates");
-    assert_contains(
-        &index,
-        "<a href=\"/template/english-noun/\" lang=\"en\" dir=\"auto\">English noun</a>",
+    let intro = index.text_of("main > p:first-of-type");
+    assert!(intro.contains("There are 256 templates"), "{intro}");
+    let english_noun = "section.language ul.templates a[href=\"/template/english-noun/\"]";
+    assert_eq!(index.text_of(english_noun), "English noun");
+    assert_eq!(index.attr(english_noun, "lang").as_deref(), Some("en"));
+    assert_eq!(index.attr(english_noun, "dir").as_deref(), Some("auto"));
+    let headings = index.select_text("section.language h2");
+    for heading in ["Deutsch de", "Deutsch de (test.wikidata.org)"] {
+        assert!(
+            headings.iter().any(|h| h == heading),
+            "{heading} not in {headings:?}"
+        );
+    }
+    assert_eq!(
+        index.select_text("section.language h2 span[lang=de][dir=auto]"),
+        ["Deutsch", "Deutsch"],
+        "the autonym in its language, for the wiki's templates and the test wiki's"
     );
-    assert_contains(
-        &index,
-        "<span lang=\"de\" dir=\"auto\">Deutsch</span> <code>de</code>",
-    );
-    assert_contains(&index, "(test.wikidata.org)");
     assert!(
         !index.body.contains("/template/dutch-feminine-noun/"),
         "renames are not listed"
@@ -116,14 +135,29 @@ async fn a_template_page_has_one_field_per_form_and_takes_values_from_the_addres
         .get("/template/german-noun-masculine/?form_representation=Hund&form_representation=Hundes%2FHunds")
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!(page.body.matches("name=\"form_representation\"").count(), 8);
-    assert_contains(
-        &page,
-        "Das ist ein <input type=\"text\" name=\"form_representation\" value=\"Hund\" placeholder=\"Hund\"",
+    let values = form_values(&page);
+    assert_eq!(values.len(), 8, "{values:?}");
+    assert_eq!(values[..3], ["Hund", "Hundes/Hunds", ""]);
+    // Each field sits in its example sentence.
+    assert_eq!(
+        page.select_text("form.lexeme span.example")
+            .first()
+            .map(String::as_str),
+        Some("Das ist ein .")
     );
-    assert_contains(&page, "value=\"Hundes/Hunds\"");
-    assert_contains(&page, "Lucas Werkmeister");
-    assert_contains(&page, "Wikidata:Wikidata_Lexeme_Forms/German");
+    assert_eq!(
+        page.attr(&format!("{FORM_FIELD}[value=Hund]"), "placeholder")
+            .as_deref(),
+        Some("Hund")
+    );
+    assert_eq!(
+        page.text_of("h1 + p.hint"),
+        "Template by Lucas Werkmeister (proposer on Wikidata)."
+    );
+    assert_eq!(
+        page.select_attr("h1 + p.hint a", "href"),
+        ["https://www.wikidata.org/wiki/Wikidata:Wikidata_Lexeme_Forms/German"]
+    );
 
     // 168 forms in the address: every value arrives.
     let values: String = (0..168)
@@ -134,21 +168,21 @@ async fn a_template_page_has_one_field_per_form_and_takes_values_from_the_addres
         .get(&format!("/template/czech-adjective/?{values}"))
         .await;
     assert_eq!(long.status, StatusCode::OK);
-    assert_eq!(
-        long.body.matches("name=\"form_representation\"").count(),
-        168
-    );
-    assert_contains(&long, "value=\"wort167\"");
+    let expected: Vec<String> = (0..168).map(|n| format!("wort{n}")).collect();
+    assert_eq!(form_values(&long), expected);
 
     let advanced = setup
         .client
         .get("/template/english-noun/advanced/?lexeme_id=L5")
         .await;
-    assert_contains(&advanced, "name=\"lexeme_id\" value=\"L5\"");
-    assert!(
-        !advanced.body.contains(" required"),
-        "advanced mode: every form may be empty"
+    assert_eq!(
+        advanced
+            .attr("form.lexeme input[name=lexeme_id]", "value")
+            .as_deref(),
+        Some("L5")
     );
+    assert_eq!(advanced.count(FORM_FIELD), 2);
+    advanced.assert_none("[required]");
 }
 
 #[tokio::test]
@@ -165,18 +199,21 @@ async fn renamed_ambiguous_and_unknown_names() {
     );
     let ambiguous = setup.client.get("/template/portuguese-adjective/").await;
     assert_eq!(ambiguous.status, StatusCode::OK);
-    assert_contains(
-        &ambiguous,
-        "href=\"/template/portuguese-adjective-biform/\"",
-    );
-    assert_contains(
-        &ambiguous,
-        "href=\"/template/portuguese-adjective-uniform/\"",
+    assert_eq!(
+        ambiguous.select_attr("main ul li a", "href"),
+        [
+            "/template/portuguese-adjective-biform/",
+            "/template/portuguese-adjective-uniform/"
+        ]
     );
     let unknown = setup.client.get("/template/klingon-noun/").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    assert_contains(&unknown, "There is no template called “klingon-noun”");
-    assert_contains(&unknown, "href=\"/template/english-noun/\"");
+    let said = unknown.text_of("h1 + p");
+    assert!(
+        said.starts_with("There is no template called “klingon-noun”"),
+        "{said}"
+    );
+    unknown.assert_has("section.language ul.templates a[href=\"/template/english-noun/\"]");
 }
 
 #[tokio::test]
@@ -237,14 +274,33 @@ async fn lexemes_with_the_same_lemma_are_shown_before_anything_is_saved() {
     ];
     let asked = setup.post("/template/english-noun/", &fields).await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
-    assert_contains(&asked, "A lexeme with this lemma exists already");
-    assert_contains(
-        &asked,
-        "(L5)</a>: <bdi dir=\"auto\">fake lexeme</bdi>, 2 forms, 0 senses",
+    assert_eq!(
+        asked.text_of("div.duplicates > p:first-of-type"),
+        "A lexeme with this lemma exists already:"
     );
-    assert_contains(&asked, "href=\"/template/english-noun/edit/L5\"");
-    assert_contains(&asked, "name=\"no_duplicate\" value=\"1\"");
-    assert_contains(&asked, "value=\"geese\"");
+    assert_eq!(
+        asked.select_text("div.duplicates li"),
+        ["goose (L5): fake lexeme, 2 forms, 0 senses · add the forms to this one"]
+    );
+    // The description is the wiki's text, in its own direction.
+    asked.assert_has("div.duplicates li bdi[dir=auto]");
+    assert_eq!(
+        asked.links("div.duplicates li a"),
+        owned(&[
+            ("goose (L5)", "http://www.wikidata.org/entity/L5"),
+            (
+                "add the forms to this one",
+                "/template/english-noun/edit/L5"
+            ),
+        ])
+    );
+    assert_eq!(
+        asked
+            .attr("form.lexeme input[name=no_duplicate]", "value")
+            .as_deref(),
+        Some("1")
+    );
+    assert_eq!(form_values(&asked), ["goose", "geese"]);
     assert!(setup.lexemes.edits().is_empty(), "nothing saved yet");
 
     let mut confirmed = fields.to_vec();
@@ -267,8 +323,11 @@ async fn bad_values_show_the_form_again_as_typed() {
         )
         .await;
     assert_eq!(empty_variant.status, StatusCode::BAD_REQUEST);
-    assert_contains(&empty_variant, "Field 2 has an empty variant");
-    assert_contains(&empty_variant, "value=\"geese/\"");
+    assert_eq!(
+        form_errors(&empty_variant),
+        ["Field 2 has an empty variant: write “a/b”, not “a/” or “/b”."]
+    );
+    assert_eq!(form_values(&empty_variant), ["goose", "geese/"]);
     let missing = setup
         .post(
             "/template/english-noun/",
@@ -279,9 +338,13 @@ async fn bad_values_show_the_form_again_as_typed() {
         )
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
-    assert_contains(
-        &missing,
-        "Please fill in “<bdi lang=\"en\" dir=\"auto\">plural</bdi>”",
+    assert_eq!(
+        form_errors(&missing),
+        ["Please fill in “plural” (or use advanced mode to leave forms empty)."]
+    );
+    assert_eq!(
+        missing.text_of("ul.form-errors li bdi[lang=en][dir=auto]"),
+        "plural"
     );
     let forged = setup
         .client
@@ -315,12 +378,18 @@ async fn saving_needs_a_login_and_without_oauth_the_json_is_shown() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    assert_contains(&refused, "Please log in first");
-    assert_contains(&refused, "value=\"geese\"");
+    let errors = form_errors(&refused);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("Please log in first"), "{errors:?}");
+    assert_eq!(form_values(&refused), ["goose", "geese"]);
 
     let mut local = setup.app(false);
     let page = local.get("/template/english-noun/").await;
-    assert_contains(&page, "No OAuth consumer is configured");
+    let banner = page.text_of("p.banner");
+    assert!(
+        banner.starts_with("No OAuth consumer is configured"),
+        "{banner}"
+    );
     let token = page.csrf_token().expect("form");
     let shown = local
         .post_form(
@@ -345,10 +414,13 @@ async fn forms_are_added_to_an_existing_lexeme_at_the_revision_seen() {
     let revision = setup.lexemes.add_lexeme(goose());
     let page = setup.client.get("/template/english-noun/edit/L5").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_contains(&page, "has: geese");
-    assert_contains(
-        &page,
-        &format!("name=\"_lexeme_revision\" value=\"{revision}\""),
+    assert_eq!(
+        page.select_text("form.lexeme span.existing"),
+        ["has: goose", "has: geese"]
+    );
+    assert_eq!(
+        page.attr("form.lexeme input[name=_lexeme_revision]", "value"),
+        Some(revision.to_string())
     );
 
     let added = setup
@@ -388,8 +460,13 @@ async fn forms_are_added_to_an_existing_lexeme_at_the_revision_seen() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
-    assert_contains(&refused, "was changed since the page was shown");
-    assert_contains(&refused, "value=\"geeses\"");
+    let errors = form_errors(&refused);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("was changed since the page was shown"),
+        "{errors:?}"
+    );
+    assert_eq!(form_values(&refused), ["", "geeses"]);
     assert_eq!(setup.lexemes.edits().len(), 1);
 
     let missing = setup.client.get("/template/english-noun/edit/L404").await;
@@ -404,7 +481,11 @@ async fn bulk_mode_checks_every_line_first_then_saves_each() {
     setup.lexemes.add_lexeme(goose());
     let page = setup.client.get("/template/english-noun/bulk/").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_contains(&page, "placeholder=\"dog|dogs\n…\"");
+    assert_eq!(
+        page.attr("form textarea[name=lexemes]", "placeholder")
+            .as_deref(),
+        Some("dog|dogs\n…")
+    );
 
     let bad = setup
         .post(
@@ -413,8 +494,21 @@ async fn bulk_mode_checks_every_line_first_then_saves_each() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert_contains(&bad, "Line 2 has 1 fields, but the template has 2 forms.");
-    assert_contains(&bad, "Line 3 has 4 fields, but the template has 2 forms.");
+    let errors = form_errors(&bad);
+    for expected in [
+        "Line 2 has 1 fields, but the template has 2 forms.",
+        "Line 3 has 4 fields, but the template has 2 forms.",
+    ] {
+        assert!(
+            errors.iter().any(|error| error == expected),
+            "{expected} not in {errors:?}"
+        );
+    }
+    assert_eq!(
+        bad.raw_text_of("form textarea[name=lexemes]"),
+        "cat|cats\nmouse\nL5|x|y|z\nox|oxen/",
+        "the text is kept"
+    );
     assert!(setup.lexemes.edits().is_empty(), "nothing saved");
 
     let done = setup
@@ -424,9 +518,28 @@ async fn bulk_mode_checks_every_line_first_then_saves_each() {
         )
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    assert_contains(&done, "Created L6");
-    assert_contains(&done, "lexemes with this lemma exist already (L5)");
-    assert_contains(&done, "Added the forms to L5");
+    assert_eq!(
+        done.select_text("table.results tbody td:nth-child(2)"),
+        [
+            "Created L6",
+            "Not created: lexemes with this lemma exist already (L5).",
+            "Added the forms to L5"
+        ]
+    );
+    assert_eq!(
+        done.select_text("table.results tbody td:nth-child(1)"),
+        ["1", "2", "3"]
+    );
+    assert_eq!(
+        done.links("table.results a"),
+        owned(&[
+            ("Created L6", "https://www.wikidata.org/entity/L6"),
+            (
+                "Added the forms to L5",
+                "https://www.wikidata.org/entity/L5"
+            ),
+        ])
+    );
     assert_eq!(setup.lexemes.edits().len(), 2);
 }
 
@@ -440,7 +553,11 @@ async fn bulk_mode_is_for_autoconfirmed_users_of_the_wiki() {
         StatusCode::OK,
         "not logged in: the page, with the login banner"
     );
-    assert_contains(&page, "Log in</a> to save lexemes.");
+    assert_eq!(page.text_of("p.banner"), "Log in to save lexemes.");
+    assert_eq!(
+        page.select_attr("p.banner a", "href"),
+        ["/login?return_to=%2Ftemplate%2Fenglish-noun%2Fbulk%2F"]
+    );
 
     setup
         .wiki
@@ -449,9 +566,10 @@ async fn bulk_mode_is_for_autoconfirmed_users_of_the_wiki() {
     setup.wiki.log_in(&mut newcomer, "/login").await;
     let refused = newcomer.get("/template/english-noun/bulk/").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
-    assert_contains(
-        &refused,
-        "Bulk mode is for autoconfirmed users of www.wikidata.org only.",
+    let said = refused.error_message();
+    assert!(
+        said.contains("Bulk mode is for autoconfirmed users of www.wikidata.org only."),
+        "{said}"
     );
 }
 
@@ -505,7 +623,16 @@ async fn the_api_answers_for_other_tools() {
             &[("accept", "text/html")],
         )
         .await;
-    assert_contains(&html, "href=\"/template/english-noun/edit/L5\"");
+    assert_eq!(
+        html.links("ul.duplicates li a"),
+        owned(&[
+            ("goose (L5)", "http://www.wikidata.org/entity/L5"),
+            (
+                "add the forms to this one",
+                "/template/english-noun/edit/L5"
+            ),
+        ])
+    );
     let no_wiki = setup
         .client
         .get("/api/v1/duplicates/commons/en/goose")
@@ -572,7 +699,11 @@ async fn every_address_of_the_original_tool_answers() {
         assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.body);
     }
     let logout = setup.client.get("/logout").await;
-    assert_contains(&logout, "Log out of Wikidata Lexeme Forms in this browser?");
+    assert_eq!(
+        logout.text_of("main > p"),
+        "You are logged in as Lexicographer. Log out of Wikidata Lexeme Forms in this browser?"
+    );
+    logout.assert_has("main form[method=post][action=\"/logout\"] button[type=submit]");
     for (path, status) in [
         ("/settings/", StatusCode::PERMANENT_REDIRECT),
         ("/login", StatusCode::SEE_OTHER),

@@ -4,10 +4,12 @@
 //! horizontal overflow at phone width; screenshots in `target/screenshots/`). Skipped, saying
 //! why, where no Chromium is installed.
 
+mod common;
+
 use std::time::Duration;
 
-use platform::config::load_from;
-use test_support::{Browser, FakeCommons, FakePagePile, FakeWiki, serve, site_matrix};
+use common::FakeCommons;
+use test_support::{Browser, FakePagePile, FakeWiki, serve, site_matrix};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_unticks_two_files_and_gets_a_new_pile() {
@@ -47,11 +49,7 @@ async fn a_user_unticks_two_files_and_gets_a_new_pile() {
         ("TOOL_PAGEPILE_URL", pagepile.url()),
         ("TOOL_THUMBNAIL_ORIGIN", origin.as_str()),
     ];
-    let config = load_from::<pagepile_visual_filter::Settings>(
-        std::path::Path::new("/nonexistent"),
-        &env[..],
-    )
-    .expect("config");
+    let config = test_support::config::<pagepile_visual_filter::Settings>(&env);
     let platform = pagepile_visual_filter::platform(&config).expect("platform");
     let base = serve(pagepile_visual_filter::app(&platform, &config.tool).expect("app")).await;
 

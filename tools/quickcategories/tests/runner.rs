@@ -277,16 +277,12 @@ async fn a_revoked_authorization_stops_the_run_with_the_reason() {
     );
     assert_eq!(setup.wiki.total_edits(), 0);
     let page = setup.client.get(&batch_path).await;
+    let banner = page.text_of("p.banner[role=status]");
     assert!(
-        page.body
-            .contains("The background run stopped: The wiki no longer accepts"),
-        "{}",
-        page.body
+        banner.starts_with("The background run stopped: The wiki no longer accepts"),
+        "{banner}"
     );
-    assert!(
-        !page.body.contains("http-equiv=\"refresh\""),
-        "no reloading once stopped"
-    );
+    page.assert_none("meta[http-equiv=refresh]");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -340,8 +336,11 @@ async fn a_lagged_wiki_makes_the_batch_wait_and_a_block_stops_it() {
     );
     runner.stop().await;
     let page = setup.client.get(&batch_path).await;
-    assert!(page.body.contains("Paused, waiting until"), "{}", page.body);
-    assert!(page.body.contains("lagged"), "{}", page.body);
+    let paused = page.text_of("section.background.running p.hint");
+    assert!(
+        paused.starts_with("Paused, waiting until") && paused.contains("lagged"),
+        "{paused}"
+    );
     assert_eq!(setup.wiki.total_edits(), 0);
 
     // The wait is over; now the user is blocked.

@@ -10,7 +10,50 @@ use common::{Setup, Tool, env_for, setup, setup_with, url_through};
 use quickcategories::store::{BatchStore, CommandStatus, MariaDbStore, MemoryStore, Store};
 use serde_json::Value;
 use sqlx::mysql::MySqlConnectOptions;
-use test_support::{FakeUser, FakeWiki};
+use test_support::{FakeUser, FakeWiki, TestResponse};
+
+/// The batch page's commands, as stored (with their page flags).
+fn commands(page: &TestResponse) -> Vec<String> {
+    page.select_text("table.commands tbody td:nth-child(2)")
+}
+
+/// What became of each command of the batch page.
+fn statuses(page: &TestResponse) -> Vec<String> {
+    page.select_text("table.commands tbody td:nth-child(3)")
+}
+
+/// The batch page's counts of commands.
+fn summary(page: &TestResponse) -> String {
+    page.text_of("p.summary")
+}
+
+/// The reasons listed above the form.
+fn form_errors(page: &TestResponse) -> Vec<String> {
+    page.select_text("ul.form-errors li")
+}
+
+/// The runs listed on the batch page, newest first.
+fn history(page: &TestResponse) -> Vec<String> {
+    page.select_text("ul.history li")
+}
+
+fn field(page: &TestResponse, css: &str) -> Option<String> {
+    page.attr(css, "value")
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(text, href)| ((*text).to_owned(), (*href).to_owned()))
+        .collect()
+}
+
+/// Panics unless `text` contains every one of `parts`, saying which is missing.
+fn assert_mentions(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "“{part}” missing in “{text}”");
+    }
+}
 
 #[tokio::test]
 async fn form_explains_the_syntax_and_asks_to_log_in() {
@@ -18,12 +61,15 @@ async fn form_explains_the_syntax_and_asks_to_log_in() {
     let mut client = Tool::new(&env_for(&fake, &[]), Store::Memory(MemoryStore::new())).client();
     let page = client.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("+Category:X###key"));
     assert!(
-        page.body.contains("Log in to create a batch"),
-        "{}",
-        page.body
+        page.select_text("table.syntax code")
+            .contains(&"+Category:X###key".to_owned())
     );
+    assert_eq!(
+        page.links("form .buttons a.button"),
+        owned(&[("Log in to create a batch", "/login?return_to=%2F")])
+    );
+    page.assert_none("form button[type=submit]");
 }
 
 #[tokio::test]
@@ -37,34 +83,34 @@ async fn creating_a_batch_stores_it_and_shows_it_planned() {
 
     let page = setup.client.get("/batch/1/").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Batch #1: Test batch"), "{}", page.body);
-    assert!(
-        page.body
-            .contains("Alpha#resolve_redirects=yes&#38;create_missing_page=no|+Category:New"),
-        "form defaults fill the flags: {}",
-        page.body
+    assert_eq!(page.text_of("h1"), "Batch #1: Test batch");
+    assert_eq!(
+        commands(&page),
+        [
+            "Alpha#resolve_redirects=yes&create_missing_page=no|+Category:New",
+            "Beta#resolve_redirects=yes&create_missing_page=yes|-Cat:Old"
+        ],
+        "form defaults fill the flags"
     );
-    assert!(
-        page.body
-            .contains("Beta#resolve_redirects=yes&#38;create_missing_page=yes|-Cat:Old")
+    assert_eq!(
+        summary(&page),
+        "2 commands: 0 done, 0 failed, 0 running, 2 planned."
     );
-    assert!(
-        page.body
-            .contains("2 commands: 0 done, 0 failed, 0 running, 2 planned")
-    );
-    assert!(
-        page.body.contains("/batch/1/run_slice"),
-        "the creator may run it"
-    );
+    page.assert_has("form[action=\"/batch/1/run_slice\"] button[type=submit]");
 
     let list = setup.client.get("/batch/").await;
-    assert!(
-        list.body.contains("<a href=\"/batch/1/\">1</a>"),
-        "{}",
-        list.body
+    assert_eq!(
+        list.links("table.batches tbody a"),
+        owned(&[("1", "/batch/1/")])
     );
-    assert!(list.body.contains("Test batch"));
-    assert!(list.body.contains("Creator"));
+    assert_eq!(
+        list.select_text("table.batches tbody td:nth-child(2)"),
+        ["Test batch"]
+    );
+    assert_eq!(
+        list.select_text("table.batches tbody td:nth-child(4)"),
+        ["Creator"]
+    );
 }
 
 #[tokio::test]
@@ -87,23 +133,25 @@ async fn bad_input_shows_every_error_and_keeps_the_text() {
         )
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    for expected in [
+    let errors = form_errors(&response);
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    for (error, expected) in errors.iter().zip([
         "“example.org” is not the domain of a Wikimedia wiki",
-        "longer than 800 characters",
+        "The title is longer than 800 characters",
         "Line 2: no actions",
         "Line 4: the page title is empty",
-    ] {
-        assert!(
-            response.body.contains(expected),
-            "{expected} missing: {}",
-            response.body
-        );
+    ]) {
+        assert!(error.starts_with(expected), "{expected}: {errors:?}");
     }
-    assert!(
-        response.body.contains("Good|+Category:A\nNo actions"),
+    assert_eq!(
+        response.raw_text_of("form textarea[name=commands]"),
+        commands,
         "the commands are kept"
     );
-    assert!(response.body.contains("value=\"example.org\""));
+    assert_eq!(
+        field(&response, "form input[name=domain]").as_deref(),
+        Some("example.org")
+    );
 
     // With a valid domain, namespace prefixes are checked against the wiki.
     let response = setup
@@ -118,24 +166,17 @@ async fn bad_input_shows_every_error_and_keeps_the_text() {
         )
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    assert!(
-        response
-            .body
-            .contains("“Kategory” is not a name of the category namespace"),
-        "{}",
-        response.body
+    let errors = form_errors(&response);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_mentions(
+        &errors[0],
+        &["“Kategory” is not a name of the category namespace"],
     );
-    assert_eq!(
-        setup
-            .client
-            .get("/batch/")
-            .await
-            .body
-            .matches("href=\"/batch/1/")
-            .count(),
-        0,
-        "nothing stored"
-    );
+    setup
+        .client
+        .get("/batch/")
+        .await
+        .assert_none("a[href^=\"/batch/1/\"]");
 }
 
 #[tokio::test]
@@ -198,24 +239,35 @@ async fn running_a_slice_edits_the_pages_and_records_each_outcome() {
     );
 
     let page = setup.client.get(&batch).await;
-    for expected in [
-        "edited</a>",
-        "no change needed",
-        "page does not exist",
-        "page created</a>",
-        "page protected",
-        "edit conflict",
-        "invalid title",
-        "https://en.wikipedia.org/w/index.php?diff=1001",
-        "8 commands: 4 done, 4 failed, 0 running, 0 planned",
-    ] {
-        assert!(
-            page.body.contains(expected),
-            "{expected} missing: {}",
-            page.body
-        );
-    }
-    assert!(!page.body.contains("/run_slice"), "nothing left to run");
+    assert_eq!(
+        statuses(&page),
+        [
+            "edited (revision 1001)",
+            "no change needed",
+            "page does not exist",
+            "page created (revision 1002)",
+            "page protected (This page has been protected to prevent editing.)",
+            "edit conflict (the page changed while it was edited)",
+            "edited (revision 1003)",
+            "invalid title",
+        ]
+    );
+    assert_eq!(
+        page.links("table.commands tbody a"),
+        owned(&[
+            ("edited", "https://en.wikipedia.org/w/index.php?diff=1001"),
+            (
+                "page created",
+                "https://en.wikipedia.org/w/index.php?diff=1002"
+            ),
+            ("edited", "https://en.wikipedia.org/w/index.php?diff=1003"),
+        ])
+    );
+    assert_eq!(
+        summary(&page),
+        "8 commands: 4 done, 4 failed, 0 running, 0 planned."
+    );
+    page.assert_none("[action$=\"/run_slice\"]");
 
     let edits = setup.requests(&[("action", "edit"), ("title", "Alpha")]);
     let edit = &edits[0];
@@ -264,13 +316,9 @@ async fn slices_run_in_order_and_stop_at_the_slice_size() {
         Some("text"),
         "beyond the slice"
     );
-    assert!(
-        setup
-            .client
-            .get(&batch)
-            .await
-            .body
-            .contains("3 commands: 2 done, 0 failed, 0 running, 1 planned")
+    assert_eq!(
+        summary(&setup.client.get(&batch).await),
+        "3 commands: 2 done, 0 failed, 0 running, 1 planned."
     );
     setup.run_slice(&batch).await;
     assert!(
@@ -300,11 +348,13 @@ async fn only_the_creator_may_run_a_batch() {
         .await;
     setup.fake.log_in(&mut setup.client, "/login").await;
     let page = setup.client.get(&batch).await;
-    assert!(
-        page.body.contains("Only Creator can run this batch"),
-        "{}",
-        page.body
+    assert_eq!(
+        page.select_text("main > p.hint")
+            .first()
+            .map(String::as_str),
+        Some("Only Creator can run this batch.")
     );
+    page.assert_none("[action$=\"/run_slice\"]");
     let refused = setup.run_slice(&batch).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(setup.requests(&[("action", "edit")]).is_empty());
@@ -326,7 +376,10 @@ async fn anonymous_posts_are_refused_without_losing_anything() {
         )
         .await;
     assert_eq!(response.status, StatusCode::UNAUTHORIZED);
-    assert!(response.body.contains("Nothing was changed"));
+    assert_eq!(
+        response.error_message(),
+        "You need to be logged in for this. Nothing was changed."
+    );
 }
 
 #[tokio::test]
@@ -353,16 +406,11 @@ async fn every_post_needs_the_csrf_token() {
         assert_eq!(response.status, StatusCode::BAD_REQUEST, "{path}");
     }
     assert!(setup.requests(&[("action", "edit")]).is_empty());
-    assert_eq!(
-        setup
-            .client
-            .get("/batch/")
-            .await
-            .body
-            .matches("href=\"/batch/2/\"")
-            .count(),
-        0
-    );
+    setup
+        .client
+        .get("/batch/")
+        .await
+        .assert_none("a[href=\"/batch/2/\"]");
 }
 
 #[tokio::test]
@@ -419,15 +467,16 @@ async fn batch_list_paging_is_validated() {
     }
     let page = setup.client.get("/batch/?offset=1&limit=1").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("href=\"/batch/2/\""), "{}", page.body);
-    assert!(!page.body.contains("href=\"/batch/3/\""));
-    assert!(
-        page.body.contains("/batch/?offset=0&#38;limit=1"),
-        "newer link"
+    assert_eq!(
+        page.links("table.batches tbody a"),
+        owned(&[("2", "/batch/2/")])
     );
-    assert!(
-        page.body.contains("/batch/?offset=2&#38;limit=1"),
-        "older link"
+    assert_eq!(
+        page.links("main > p:last-child a"),
+        owned(&[
+            ("← Newer", "/batch/?offset=0&limit=1"),
+            ("Older →", "/batch/?offset=2&limit=1"),
+        ])
     );
     for query in ["limit=0", "limit=501", "limit=x", "offset=-1", "offset=abc"] {
         assert_eq!(
@@ -461,16 +510,16 @@ async fn read_only_mode_refuses_changes_with_the_reason() {
     )
     .await;
     let form = setup.client.get("/").await;
-    assert!(
-        form.body
-            .contains("Read-only: database maintenance until 12:00 UTC")
+    assert_eq!(
+        form.text_of("p.banner"),
+        "Read-only: database maintenance until 12:00 UTC"
     );
     let response = setup.create("Page|+Category:X").await;
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+    let message = response.error_message();
     assert!(
-        response
-            .body
-            .contains("database maintenance until 12:00 UTC")
+        message.ends_with(": database maintenance until 12:00 UTC"),
+        "{message}"
     );
 }
 
@@ -494,10 +543,10 @@ async fn database_outage_is_a_503_and_the_tool_recovers_without_restart() {
     proxy.cut();
     let down = setup.client.get(&batch).await;
     assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
+    let message = down.error_message();
     assert!(
-        down.body.contains("The database is unavailable right now"),
-        "{}",
-        down.body
+        message.starts_with("The database is unavailable right now"),
+        "{message}"
     );
     assert_eq!(
         setup.client.get("/batch/").await.status,
@@ -512,7 +561,10 @@ async fn database_outage_is_a_503_and_the_tool_recovers_without_restart() {
     proxy.restore();
     let up = setup.client.get(&batch).await;
     assert_eq!(up.status, StatusCode::OK, "{}", up.body);
-    assert!(up.body.contains("Page#resolve_redirects=yes"));
+    assert_eq!(
+        commands(&up),
+        ["Page#resolve_redirects=yes&create_missing_page=no|+Category:X"]
+    );
 }
 
 /// A second user, logged in with their own browser.
@@ -538,12 +590,8 @@ async fn a_background_run_shows_on_the_page_and_the_creator_can_stop_it() {
     let mut setup = setup().await;
     setup.create("Alpha|+Category:New").await;
     let before = setup.client.get("/batch/1/").await;
-    assert!(
-        before.body.contains("/batch/1/start_background"),
-        "{}",
-        before.body
-    );
-    assert!(!before.body.contains("http-equiv=\"refresh\""));
+    before.assert_has("form[action=\"/batch/1/start_background\"] button[type=submit]");
+    before.assert_none("meta[http-equiv=refresh]");
 
     let started = setup.start_background("/batch/1/").await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
@@ -561,32 +609,37 @@ async fn a_background_run_shows_on_the_page_and_the_creator_can_stop_it() {
     );
 
     let page = setup.client.get("/batch/1/").await;
+    let running = page.text_of("section.background.running > p:first-child");
     assert!(
-        page.body
-            .contains("Running in the background</strong>, started by Creator"),
-        "{}",
-        page.body
+        running.starts_with("Running in the background, started by Creator on"),
+        "{running}"
     );
-    assert!(
-        page.body
-            .contains("<meta http-equiv=\"refresh\" content=\"10\">"),
-        "{}",
-        page.body
+    assert_eq!(
+        page.text_of("section.background.running > p strong"),
+        "Running in the background"
     );
-    assert!(page.body.contains("/batch/1/stop_background"));
-    assert!(
-        !page.body.contains("/batch/1/run_slice"),
-        "no step-by-step run meanwhile"
+    assert_eq!(
+        page.attr("head meta[http-equiv=refresh]", "content")
+            .as_deref(),
+        Some("10")
     );
+    page.assert_has(
+        "section.background form[action=\"/batch/1/stop_background\"] button[type=submit]",
+    );
+    page.assert_none("[action$=\"/run_slice\"]");
+    let runs = history(&page);
+    assert_eq!(runs.len(), 1, "{runs:?}");
     assert!(
-        page.body.contains("Started by Creator on"),
-        "history: {}",
-        page.body
+        runs[0].starts_with("Started by Creator on") && runs[0].ends_with(", running."),
+        "{runs:?}"
     );
 
     let again = setup.start_background("/batch/1/").await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    assert!(again.body.contains("already running"), "{}", again.body);
+    assert_eq!(
+        again.error_message(),
+        "This batch is already running in the background."
+    );
     let slice = setup.run_slice("/batch/1/").await;
     assert_eq!(slice.status, StatusCode::CONFLICT);
 
@@ -621,12 +674,15 @@ async fn a_background_run_shows_on_the_page_and_the_creator_can_stop_it() {
         "stopping deletes the tokens"
     );
     let page = setup.client.get("/batch/1/").await;
-    assert!(!page.body.contains("http-equiv=\"refresh\""));
-    assert!(page.body.contains("stopped by Creator on"), "{}", page.body);
-    assert!(
-        page.body.contains("/batch/1/start_background"),
-        "can start again"
+    page.assert_none("meta[http-equiv=refresh]");
+    page.assert_none("section.background");
+    let runs = history(&page);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_mentions(
+        &runs[0],
+        &["Started by Creator on", "; stopped by Creator on"],
     );
+    page.assert_has("form[action=\"/batch/1/start_background\"] button[type=submit]");
     let not_running = setup.stop_background("/batch/1/").await;
     assert_eq!(not_running.status, StatusCode::CONFLICT);
 }
@@ -639,7 +695,8 @@ async fn only_an_autoconfirmed_creator_may_start_a_background_run() {
     let mut other = other_user(&setup, "Other", &["user", "autoconfirmed"]).await;
     let refused = post_with_token(&mut other, "/batch/1/start_background").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("Only Creator"), "{}", refused.body);
+    let message = refused.error_message();
+    assert!(message.starts_with("Only Creator"), "{message}");
 
     let mut newcomer = other_user(&setup, "Newcomer", &["*", "user"]).await;
     let token = newcomer.get("/").await.csrf_token().expect("token");
@@ -656,14 +713,13 @@ async fn only_an_autoconfirmed_creator_may_start_a_background_run() {
     assert_eq!(created.location(), Some("/batch/2/"));
     let refused = post_with_token(&mut newcomer, "/batch/2/start_background").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(
-        refused
-            .body
-            .contains("Only users who are autoconfirmed on en.wikipedia.org"),
-        "{}",
-        refused.body
+    assert_mentions(
+        &refused.error_message(),
+        &[
+            "Only users who are autoconfirmed on en.wikipedia.org",
+            "step by step",
+        ],
     );
-    assert!(refused.body.contains("step by step"));
 
     // Autoconfirmed on the login wiki is not enough: the batch's wiki decides.
     let mut meta_only = other_user(&setup, "MetaOnly", &["*", "user", "autoconfirmed"]).await;
@@ -723,10 +779,9 @@ async fn a_grant_from_another_account_is_refused() {
     let callback = setup.fake.authorize(&authorize).await;
     let refused = setup.client.get(&callback).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert!(
-        refused.body.contains("You authorized as Someone else"),
-        "{}",
-        refused.body
+    assert_mentions(
+        &refused.error_message(),
+        &["You authorized as Someone else"],
     );
     let batch = setup
         .tool
@@ -747,18 +802,15 @@ async fn administrators_of_the_wiki_may_stop_a_run_and_others_may_not() {
 
     let mut other = other_user(&setup, "Other", &["user", "autoconfirmed"]).await;
     let page = other.get("/batch/1/").await;
-    assert!(
-        page.body
-            .contains("administrators of en.wikipedia.org only"),
-        "{}",
-        page.body
+    assert_mentions(
+        &page.text_of("section.background form .hint"),
+        &["administrators of en.wikipedia.org only"],
     );
     let refused = post_with_token(&mut other, "/batch/1/stop_background").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(
-        refused
-            .body
-            .contains("or an administrator of en.wikipedia.org")
+    assert_mentions(
+        &refused.error_message(),
+        &["or an administrator of en.wikipedia.org"],
     );
 
     // Administrators of the login wiki are not enough: the groups come from the batch's wiki.
@@ -776,7 +828,12 @@ async fn administrators_of_the_wiki_may_stop_a_run_and_others_may_not() {
     let stopped = post_with_token(&mut admin, "/batch/1/stop_background").await;
     assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.body);
     let page = setup.client.get("/batch/1/").await;
-    assert!(page.body.contains("stopped by Admin on"), "{}", page.body);
+    let runs = history(&page);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_mentions(
+        &runs[0],
+        &["Started by Creator on", "; stopped by Admin on"],
+    );
     assert!(
         setup
             .requests(&[("meta", "userinfo")])
@@ -821,8 +878,9 @@ async fn batches_in_memory_run_in_the_background_too() {
         "the run ended when every command had run"
     );
     let page = setup.client.get("/batch/1/").await;
-    assert!(page.body.contains("ended on"), "{}", page.body);
-    assert!(page.body.contains("every command has run"));
+    let runs = history(&page);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_mentions(&runs[0], &["ended on", "every command has run"]);
     assert!(
         !page.body.contains("The background run stopped"),
         "finishing is no failure"
@@ -869,12 +927,10 @@ async fn a_lagged_wiki_leaves_the_slice_planned() {
     )));
     let refused = setup.run_slice("/batch/1/").await;
     assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(
-        refused.body.contains("en.wikipedia.org is read-only"),
-        "{}",
-        refused.body
+    assert_mentions(
+        &refused.error_message(),
+        &["en.wikipedia.org is read-only", "still planned"],
     );
-    assert!(refused.body.contains("still planned"));
     let batch = setup
         .tool
         .store
@@ -947,12 +1003,13 @@ async fn every_page_links_to_the_source_code() {
     let mut setup = setup().await;
     for path in ["/", "/batch/"] {
         let page = setup.client.get(path).await;
-        assert!(
-            page.body.contains(
-                "<a href=\"https://gitlab.wikimedia.org/toolforge-repos/rust-tools\">Source code</a>"
-            ),
-            "{path}: {}",
-            page.body
+        assert_eq!(
+            page.links("footer.site-footer a").first(),
+            Some(&(
+                "Source code".to_owned(),
+                "https://gitlab.wikimedia.org/toolforge-repos/rust-tools".to_owned()
+            )),
+            "{path}"
         );
     }
 }
@@ -968,26 +1025,48 @@ async fn uselang_qqx_shows_message_keys_and_the_browser_language_is_followed() {
 
     let keys = setup.client.get("/batch/1/?uselang=qqx").await;
     assert_eq!(keys.status, StatusCode::OK, "{}", keys.body);
-    assert!(keys.body.contains("<html lang=\"qqx\""), "{}", keys.body);
-    for key in [
-        "(quickcategories-batch-heading-titled: 1, Test batch)",
-        "(quickcategories-batch-info: https://en.wikipedia.org/, en.wikipedia.org, Creator, ",
-        "(quickcategories-batch-summary: 2, 1, 1, 0, 0)",
-        "(quickcategories-status-edited)</a>",
-        "(quickcategories-status-page-missing)",
-        "(quickcategories-column-command)",
-        "(quickcategories-export-commands)",
-    ] {
-        assert!(keys.body.contains(key), "{key} missing in {}", keys.body);
-    }
+    assert_eq!(keys.attr("html", "lang").as_deref(), Some("qqx"));
+    assert_eq!(
+        keys.text_of("h1"),
+        "(quickcategories-batch-heading-titled: 1, Test batch)"
+    );
+    let info = keys.text_of("h1 + p");
+    assert!(
+        info.starts_with(
+            "(quickcategories-batch-info: https://en.wikipedia.org/, en.wikipedia.org, Creator, "
+        ),
+        "{info}"
+    );
+    assert_eq!(
+        summary(&keys),
+        "(quickcategories-batch-summary: 2, 1, 1, 0, 0)"
+    );
+    assert_eq!(
+        keys.select_text("table.commands tbody td:nth-child(3) a"),
+        ["(quickcategories-status-edited)"]
+    );
+    assert_eq!(
+        statuses(&keys).get(1).map(String::as_str),
+        Some("(quickcategories-status-page-missing)")
+    );
+    assert_eq!(
+        keys.select_text("table.commands thead th")
+            .get(1)
+            .map(String::as_str),
+        Some("(quickcategories-column-command)")
+    );
+    assert_eq!(
+        keys.select_text("p.hint a").first().map(String::as_str),
+        Some("(quickcategories-export-commands)")
+    );
     assert!(!keys.body.contains("2 commands"), "{}", keys.body);
     // What the user and the wiki wrote stays as it is, marked with the wiki's language.
-    assert!(
-        keys.body.contains(
-            "<code lang=\"en\" dir=\"auto\">Alpha#resolve_redirects=yes&#38;create_missing_page=no|+Category:New</code>"
-        ),
-        "{}",
-        keys.body
+    assert_eq!(
+        keys.select_text("table.commands tbody td:nth-child(2) > code[lang=en][dir=auto]"),
+        [
+            "Alpha#resolve_redirects=yes&create_missing_page=no|+Category:New",
+            "Beta#resolve_redirects=yes&create_missing_page=no|+Category:New"
+        ]
     );
 
     let german = setup
@@ -1000,12 +1079,11 @@ async fn uselang_qqx_shows_message_keys_and_the_browser_language_is_followed() {
         )
         .await;
     assert_eq!(german.status, StatusCode::OK);
-    assert!(german.body.contains("<html lang=\"de\""), "{}", german.body);
+    assert_eq!(german.attr("html", "lang").as_deref(), Some("de"));
     // The tool has no German yet: its own messages fall back to English.
-    assert!(
-        german.body.contains("2 commands: 1 done, 1 failed"),
-        "{}",
-        german.body
+    assert_eq!(
+        summary(&german),
+        "2 commands: 1 done, 1 failed, 0 running, 0 planned."
     );
 }
 
@@ -1030,16 +1108,14 @@ async fn form_errors_follow_the_interface_language() {
         "{}",
         response.body
     );
-    for key in [
-        "(quickcategories-error-domain-empty)",
-        "(quickcategories-error-line: 2, (quickcategories-line-no-actions), ",
-    ] {
-        assert!(
-            response.body.contains(key),
-            "{key} missing in {}",
-            response.body
-        );
-    }
+    let errors = form_errors(&response);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0], "(quickcategories-error-domain-empty)");
+    assert!(
+        errors[1]
+            .starts_with("(quickcategories-error-line: 2, (quickcategories-line-no-actions), "),
+        "{errors:?}"
+    );
 }
 
 /// Every address of the original QuickCategories (Lucas Werkmeister's `app.py`), for a created
@@ -1159,13 +1235,9 @@ async fn every_address_of_the_original_tool_answers() {
     let created = setup.client.post_form("/?uselang=en", &form).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     assert_eq!(created.location(), Some("/batch/2/"));
-    assert!(
-        setup
-            .client
-            .get("/batch/2/")
-            .await
-            .body
-            .contains("From an old form")
+    assert_eq!(
+        setup.client.get("/batch/2/").await.text_of("h1"),
+        "Batch #2: From an old form"
     );
     // Without the token it is refused before any redirect, as every POST.
     let forged = setup
@@ -1186,18 +1258,18 @@ async fn every_address_of_the_original_tool_answers() {
     let after = setup.fake.log_in(&mut browser, "/login").await;
     assert_eq!(after, "/");
     let home = browser.get("/").await;
-    assert!(home.body.contains("Creator"), "{}", home.body);
+    assert_eq!(
+        home.text_of("header .login-area span"),
+        "Logged in as Creator"
+    );
 
     // /logout: the original logged out on a GET; here the page offers the logout form (a POST
     // with the CSRF token, so that no other site can log anyone out).
     let offer = browser.get("/logout").await;
     assert_eq!(offer.status, StatusCode::OK);
-    assert!(
-        offer
-            .body
-            .contains("Log out of QuickCategories in this browser?"),
-        "{}",
-        offer.body
+    assert_eq!(
+        offer.text_of("main > p"),
+        "You are logged in as Creator. Log out of QuickCategories in this browser?"
     );
     let token = offer.csrf_token().expect("logout form");
     let out = browser
@@ -1206,11 +1278,11 @@ async fn every_address_of_the_original_tool_answers() {
     assert!(out.status.is_redirection(), "{}", out.body);
     let again = browser.get("/logout").await;
     assert_eq!(again.status, StatusCode::OK);
-    assert!(
-        again.body.contains("You are not logged in."),
-        "{}",
-        again.body
+    assert_eq!(
+        again.text_of("main > p"),
+        "You are not logged in. Go to the start page."
     );
+    again.assert_none("main form");
 }
 
 #[tokio::test]
@@ -1221,22 +1293,15 @@ async fn the_background_history_lists_every_run_newest_first() {
     setup.create("Alpha|+Category:New").await;
     let empty = setup.client.get("/batch/1/background_history").await;
     assert_eq!(empty.status, StatusCode::OK);
-    assert!(
-        empty
-            .body
-            .contains("This batch has never run in the background."),
-        "{}",
-        empty.body
+    assert_eq!(
+        empty.select_text("main > p").last().map(String::as_str),
+        Some("This batch has never run in the background.")
     );
-    assert!(
-        !setup
-            .client
-            .get("/batch/1/")
-            .await
-            .body
-            .contains("/batch/1/background_history"),
-        "no link while there is no run"
-    );
+    setup
+        .client
+        .get("/batch/1/")
+        .await
+        .assert_none("a[href=\"/batch/1/background_history\"]");
 
     // Run 1: stopped by an administrator of the wiki. Run 2: ended by the runner (blocked).
     // Run 3: active, and waiting for a lagged wiki.
@@ -1286,63 +1351,77 @@ async fn the_background_history_lists_every_run_newest_first() {
 
     let page = setup.client.get("/batch/1/background_history").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let body = &page.body;
+    assert_eq!(page.text_of("h1"), "Background runs of batch #1");
+    assert_eq!(
+        page.links("main > p a"),
+        owned(&[("Batch #1: Test batch", "/batch/1/")])
+    );
+    let column = |n: usize| page.select_text(&format!("table.history tbody td:nth-child({n})"));
+    assert_eq!(column(1), ["3", "2", "1"], "newest first");
+    let (started, ended) = (column(2), column(3));
+    for run in &started {
+        assert!(run.contains("by Creator on "), "{started:?}");
+    }
     assert!(
-        body.contains("<h1>Background runs of batch #1</h1>"),
-        "{body}"
+        ended[0].starts_with("still running; paused until 2"),
+        "{ended:?}"
     );
     assert!(
-        body.contains("<a href=\"/batch/1/\">Batch #1: Test batch</a>"),
-        "{body}"
+        ended[0]
+            .ends_with(": the wiki is lagged: Waiting for a database server: 6 seconds lagged."),
+        "{ended:?}"
     );
-    let rows: Vec<&str> = body.split("<tr>").skip(2).collect();
-    assert_eq!(rows.len(), 3, "{body}");
+    assert!(ended[1].starts_with("ended on 2"), "{ended:?}");
     assert!(
-        rows[0].starts_with("\n    <td>3</td>"),
-        "newest first: {body}"
+        ended[1].ends_with(": The user is blocked on the wiki: <b>You</b> are blocked."),
+        "the runner's reason: {ended:?}"
     );
-    assert!(rows[0].contains("by Creator on "), "{}", rows[0]);
-    assert!(
-        rows[0].contains(
-            "still running; paused until 2"
-        ) && rows[0].contains(": the wiki is lagged: <bdi dir=\"auto\">Waiting for a database server: 6 seconds lagged.</bdi>"),
-        "{}",
-        rows[0]
+    assert!(ended[2].starts_with("stopped by Admin on "), "{ended:?}");
+    // The wiki's words, isolated in their own direction, and escaped.
+    assert_eq!(
+        page.select_text("table.history td bdi[dir=auto]"),
+        [
+            "Waiting for a database server: 6 seconds lagged.",
+            "<b>You</b> are blocked."
+        ]
     );
-    assert!(rows[1].starts_with("\n    <td>2</td>"), "{body}");
-    assert!(
-        rows[1].contains(
-            ": The user is blocked on the wiki: <bdi dir=\"auto\">&#60;b&#62;You&#60;/b&#62; are blocked.</bdi>"
-        ) && rows[1].contains("ended on 2"),
-        "the runner's reason, the wiki's words escaped: {}",
-        rows[1]
-    );
-    assert!(rows[2].starts_with("\n    <td>1</td>"), "{body}");
-    assert!(rows[2].contains("by Creator on "), "{}", rows[2]);
-    assert!(rows[2].contains("stopped by Admin on "), "{}", rows[2]);
+    assert!(!page.body.contains("<b>You</b>"), "{}", page.body);
 
     let keys = setup
         .client
         .get("/batch/1/background_history?uselang=qqx")
         .await;
-    for key in [
-        "(quickcategories-history-title: 1)",
-        "(quickcategories-history-started: Creator, ",
-        "(quickcategories-history-stopped-by: Admin, ",
-        "(quickcategories-history-ended-because: ",
-        "(quickcategories-reason-blocked: ",
-        "(quickcategories-history-waiting: ",
-    ] {
-        assert!(keys.body.contains(key), "{key} missing in {}", keys.body);
+    assert_eq!(keys.text_of("h1"), "(quickcategories-history-title: 1)");
+    let started = keys.select_text("table.history tbody td:nth-child(2)");
+    for run in &started {
+        assert!(
+            run.starts_with("(quickcategories-history-started: Creator, "),
+            "{started:?}"
+        );
     }
+    let ended = keys.select_text("table.history tbody td:nth-child(3)");
+    assert_eq!(ended.len(), 3, "{ended:?}");
+    assert!(
+        ended[0].starts_with("(quickcategories-history-waiting: "),
+        "{ended:?}"
+    );
+    assert!(
+        ended[1].starts_with("(quickcategories-history-ended-because: ")
+            && ended[1].contains("(quickcategories-reason-blocked: "),
+        "{ended:?}"
+    );
+    assert!(
+        ended[2].starts_with("(quickcategories-history-stopped-by: Admin, "),
+        "{ended:?}"
+    );
 
     let batch_page = setup.client.get("/batch/1/").await;
-    assert!(
-        batch_page.body.contains(
-            "<a href=\"/batch/1/background_history\">Full history of the background runs</a>"
-        ),
-        "{}",
-        batch_page.body
+    assert_eq!(
+        batch_page.links("p.hint a[href=\"/batch/1/background_history\"]"),
+        owned(&[(
+            "Full history of the background runs",
+            "/batch/1/background_history"
+        )])
     );
     let missing = setup.client.get("/batch/9/background_history").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
@@ -1353,41 +1432,46 @@ async fn the_export_page_lists_every_export() {
     let mut setup = setup().await;
     setup.create("Alpha|+Category:New").await;
     let batch_page = setup.client.get("/batch/1/").await;
-    assert!(
-        batch_page
-            .body
-            .contains("<a href=\"/batch/1/export/\">all exports, explained</a>"),
-        "{}",
-        batch_page.body
+    assert_eq!(
+        batch_page.links("p.hint a[href=\"/batch/1/export/\"]"),
+        owned(&[("all exports, explained", "/batch/1/export/")])
     );
     let page = setup.client.get("/batch/1/export/").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    for expected in [
-        "<h1>Exports of batch #1</h1>",
-        "<a href=\"/batch/1/\">Batch #1: Test batch</a>",
-        "<a href=\"/batch/1/export/tpsv.txt\">Commands (text)</a>",
+    assert_eq!(page.text_of("h1"), "Exports of batch #1");
+    assert_eq!(
+        page.links("h1 + p a"),
+        owned(&[("Batch #1: Test batch", "/batch/1/")])
+    );
+    assert_eq!(
+        page.links("dl.exports dt a"),
+        owned(&[
+            ("Commands (text)", "/batch/1/export/tpsv.txt"),
+            ("Page titles (text)", "/batch/1/export/titles.txt"),
+            ("Metadata (JSON)", "/batch/1/export/metadata.json"),
+        ])
+    );
+    page.assert_has(
+        "dl.exports dt form[method=post][action=\"/batch/1/export/titles/all-pagepile\"] button",
+    );
+    let about = page.select_text("dl.exports dd");
+    assert_eq!(about.len(), 4, "{about:?}");
+    for (text, expected) in about.iter().zip([
         "ready to paste into a new batch",
-        "<a href=\"/batch/1/export/titles.txt\">Page titles (text)</a>",
         "one title per line",
-        "<a href=\"/batch/1/export/metadata.json\">Metadata (JSON)</a>",
+        "Makes a new pile on PagePile",
         "the status and outcome of each command",
-    ] {
-        assert!(
-            page.body.contains(expected),
-            "{expected} missing: {}",
-            page.body
-        );
+    ]) {
+        assert!(text.contains(expected), "{expected}: {about:?}");
     }
     for link in ["tpsv.txt", "titles.txt", "metadata.json"] {
         let export = setup.client.get(&format!("/batch/1/export/{link}")).await;
         assert_eq!(export.status, StatusCode::OK, "{link}");
     }
     let keys = setup.client.get("/batch/1/export/?uselang=qqx").await;
-    assert!(
-        keys.body
-            .contains("(quickcategories-export-page-metadata-about)"),
-        "{}",
-        keys.body
+    assert_eq!(
+        keys.select_text("dl.exports dd").last().map(String::as_str),
+        Some("(quickcategories-export-page-metadata-about)")
     );
     let missing = setup.client.get("/batch/9/export/").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
@@ -1399,18 +1483,15 @@ async fn preferences_fill_in_the_new_batch_form() {
     let mut anonymous = setup.tool.client();
     let logged_out = anonymous.get("/preferences").await;
     assert_eq!(logged_out.status, StatusCode::OK);
-    assert!(
-        logged_out.body.contains("Log in to see and change them."),
-        "{}",
-        logged_out.body
-    );
+    let said = logged_out.text_of("main > p:first-of-type");
+    assert!(said.ends_with("Log in to see and change them."), "{said}");
+    logged_out.assert_none("form[action=\"/preferences\"]");
 
     let page = setup.client.get("/preferences").await;
-    assert!(
-        page.body
-            .contains("type=\"radio\" name=\"watchlist\" value=\"preferences\" checked"),
-        "the default: {}",
-        page.body
+    assert_eq!(
+        page.select_attr("input[type=radio][name=watchlist][checked]", "value"),
+        ["preferences"],
+        "the default"
     );
     let token = page.csrf_token().expect("preferences form");
     let saved = setup
@@ -1432,24 +1513,36 @@ async fn preferences_fill_in_the_new_batch_form() {
     assert_eq!(saved.location(), Some("/"));
 
     let form = setup.client.get("/").await;
-    for expected in [
-        "name=\"domain\" value=\"commons.wikimedia.org\"",
-        "list=\"suggested-domains\"",
-        "<option value=\"en.wikipedia.org\"><option value=\"de.wikipedia.org\">",
-    ] {
-        assert!(form.body.contains(expected), "{expected}: {}", form.body);
-    }
+    let domain = "form input[name=domain]";
+    assert_eq!(
+        field(&form, domain).as_deref(),
+        Some("commons.wikimedia.org")
+    );
+    assert_eq!(
+        form.attr(domain, "list").as_deref(),
+        Some("suggested-domains")
+    );
+    assert_eq!(
+        form.select_attr("datalist#suggested-domains option", "value"),
+        ["en.wikipedia.org", "de.wikipedia.org"]
+    );
     let page = setup.client.get("/preferences").await;
-    for expected in [
-        "value=\"commons.wikimedia.org\"",
-        ">en.wikipedia.org\nde.wikipedia.org</textarea>",
-        "value=\"watch\" checked",
-    ] {
-        assert!(page.body.contains(expected), "{expected}: {}", page.body);
-    }
+    assert_eq!(
+        field(&page, "input[name=default_domain]").as_deref(),
+        Some("commons.wikimedia.org")
+    );
+    assert_eq!(
+        page.raw_text_of("textarea[name=suggested_domains]"),
+        "en.wikipedia.org\nde.wikipedia.org"
+    );
+    assert_eq!(
+        page.select_attr("input[type=radio][name=watchlist][checked]", "value"),
+        ["watch"]
+    );
     // Someone else's form is their own.
     let other = anonymous.get("/").await;
-    assert!(other.body.contains("name=\"domain\" value=\"\""));
+    assert_eq!(field(&other, domain).as_deref(), Some(""));
+    other.assert_none("datalist");
 }
 
 #[tokio::test]
@@ -1469,24 +1562,28 @@ async fn bad_preferences_are_all_reported_and_nothing_is_saved() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
-    for expected in [
+    let errors = form_errors(&refused);
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    for (error, expected) in errors.iter().zip([
         "Default wiki: “example.org” is not the domain of a Wikimedia wiki",
         "Suggested wikis, line 2: “not a wiki” is not the domain",
         "“always” is not a watchlist choice.",
-        "value=\"example.org\"",
-        ">en.wikipedia.org\nnot a wiki</textarea>",
-    ] {
-        assert!(
-            refused.body.contains(expected),
-            "{expected}: {}",
-            refused.body
-        );
+    ]) {
+        assert!(error.starts_with(expected), "{expected}: {errors:?}");
     }
+    assert_eq!(
+        field(&refused, "input[name=default_domain]").as_deref(),
+        Some("example.org")
+    );
+    assert_eq!(
+        refused.raw_text_of("textarea[name=suggested_domains]"),
+        "en.wikipedia.org\nnot a wiki"
+    );
     let form = setup.client.get("/").await;
-    assert!(
-        form.body.contains("name=\"domain\" value=\"\""),
-        "nothing saved: {}",
-        form.body
+    assert_eq!(
+        field(&form, "form input[name=domain]").as_deref(),
+        Some(""),
+        "nothing saved"
     );
     let forged = setup
         .client
@@ -1499,13 +1596,9 @@ async fn bad_preferences_are_all_reported_and_nothing_is_saved() {
         )
         .await;
     assert_eq!(forged.status, StatusCode::BAD_REQUEST);
-    assert!(
-        setup
-            .client
-            .get("/")
-            .await
-            .body
-            .contains("name=\"domain\" value=\"\"")
+    assert_eq!(
+        field(&setup.client.get("/").await, "form input[name=domain]").as_deref(),
+        Some("")
     );
 }
 

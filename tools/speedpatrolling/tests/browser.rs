@@ -6,7 +6,6 @@
 mod common;
 
 use common::{Wiki, edit};
-use platform::config::load_from;
 use speedpatrolling::Settings;
 use test_support::{Browser, FakeUser, FakeWiki, serve};
 
@@ -32,8 +31,7 @@ async fn a_patroller_logs_in_patrols_skips_rolls_back_and_logs_out() {
     let oauth = fake.oauth_env();
     let mut env: Vec<(&str, &str)> = vec![("TOOL_WIKI_URL", &wiki_url)];
     env.extend(oauth.iter().map(|(k, v)| (*k, v.as_str())));
-    let config =
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let config = test_support::config::<Settings>(&env);
     let platform = speedpatrolling::platform(&config).expect("platform");
     let tool = serve(speedpatrolling::app(&platform, &config.tool)).await;
     fake.set_callback_url(&format!("{tool}/oauth/callback"));

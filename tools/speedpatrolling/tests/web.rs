@@ -2,10 +2,9 @@
 //! unpatrolled edits and records what the tool does to them.
 
 use axum::http::StatusCode;
-use platform::config::load_from;
 
 use speedpatrolling::Settings;
-use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient};
+use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient, TestResponse};
 
 const SECRET: &str = "speedpatrolling-test-secret-key-0123456789";
 
@@ -45,8 +44,7 @@ async fn app(fake: &FakeWiki) -> TestClient {
     let mut env: Vec<(&str, &str)> =
         vec![("TOOL_SECRET_KEY", SECRET), ("TOOL_WIKI_URL", &wiki_url)];
     env.extend(oauth.iter().map(|(k, v)| (*k, v.as_str())));
-    let config =
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let config = test_support::config::<Settings>(&env);
     let platform = speedpatrolling::platform(&config).expect("platform");
     TestClient::new(speedpatrolling::app(&platform, &config.tool))
 }
@@ -64,6 +62,16 @@ async fn logged_in_as(user: FakeUser, edits: Vec<Edit>) -> Setup {
         "/diff/"
     );
     Setup { fake, wiki, client }
+}
+
+/// The scripts ticked on the settings page, in the page's order.
+fn ticked_scripts(page: &TestResponse) -> Vec<String> {
+    page.select_attr("fieldset.scripts input[name=script][checked]", "value")
+}
+
+/// The first paragraph of the page's content: the start page's introduction.
+fn intro(page: &TestResponse) -> String {
+    page.text_of("main > p:nth-of-type(1)")
 }
 
 fn patroller() -> FakeUser {
@@ -90,8 +98,18 @@ async fn start_page_explains_and_offers_login() {
     let mut client = app(&fake).await;
     let page = client.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("unpatrolled edits"));
-    assert!(page.body.contains("/login?return_to=%2Fdiff%2F"));
+    let intro = intro(&page);
+    assert!(
+        intro.starts_with("SpeedPatrolling shows you unpatrolled edits on"),
+        "{intro}"
+    );
+    assert_eq!(
+        page.links("main a.button"),
+        [(
+            "Log in and start patrolling".to_owned(),
+            "/login?return_to=%2Fdiff%2F".to_owned()
+        )]
+    );
     let diff = client.get("/diff/").await;
     assert_eq!(diff.status, StatusCode::SEE_OTHER);
     assert_eq!(diff.location(), Some("/login?return_to=%2Fdiff%2F"));
@@ -103,14 +121,20 @@ async fn start_page_speaks_the_requested_language() {
     let mut client = app(&fake).await;
     let keys = client.get("/?uselang=qqx").await;
     assert_eq!(keys.status, StatusCode::OK);
-    for key in [
-        "(speedpatrolling-intro: ",
-        "(speedpatrolling-keyboard: p, r, s)",
-        "(speedpatrolling-login-needed)",
-        "(speedpatrolling-login-and-start)",
-    ] {
-        assert!(keys.body.contains(key), "{key} missing in {}", keys.body);
-    }
+    let paragraphs = keys.select_text("main > p");
+    assert_eq!(paragraphs.len(), 4, "{paragraphs:?}");
+    assert!(
+        paragraphs[0].starts_with("(speedpatrolling-intro: "),
+        "{paragraphs:?}"
+    );
+    assert_eq!(
+        paragraphs[1..],
+        [
+            "(speedpatrolling-keyboard: p, r, s)",
+            "(speedpatrolling-login-needed)",
+            "(speedpatrolling-login-and-start)",
+        ]
+    );
     assert!(!keys.body.contains("unpatrolled edits"), "{}", keys.body);
 
     let german = client
@@ -122,9 +146,13 @@ async fn start_page_speaks_the_requested_language() {
         )
         .await;
     assert_eq!(german.status, StatusCode::OK);
-    assert!(german.body.contains("lang=\"de\""), "{}", german.body);
+    assert_eq!(german.attr("html", "lang").as_deref(), Some("de"));
     // The tool has no German yet: its own messages fall back to English.
-    assert!(german.body.contains("unpatrolled edits"), "{}", german.body);
+    let intro = intro(&german);
+    assert!(
+        intro.starts_with("SpeedPatrolling shows you unpatrolled edits on"),
+        "{intro}"
+    );
 }
 
 #[tokio::test]
@@ -144,36 +172,43 @@ async fn diff_page_shows_title_users_summaries_diff_and_buttons() {
     let page = setup.client.get("/diff/103/").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let wiki = setup.fake.url().to_owned();
-    for expected in [
-        format!("<a href=\"{wiki}/wiki/Q3\">Q3</a>"),
-        format!("href=\"{wiki}/wiki/Special:Contributions/192.0.2.5\">192.0.2.5</a>"),
-        format!("href=\"{wiki}/wiki/User:Earlier_Editor\">Earlier Editor</a>"),
-        "summary of 103".to_owned(),
-        "earlier summary".to_owned(),
-        "<td class=\"diff-addedline\"><div>Paris</div></td>".to_owned(),
-        "action=\"/diff/103/patrol\"".to_owned(),
-        "accesskey=\"p\"".to_owned(),
-        "action=\"/diff/103/skip\"".to_owned(),
-        "accesskey=\"s\"".to_owned(),
-    ] {
-        assert!(
-            page.body.contains(&expected),
-            "{expected} missing in {}",
-            page.body
-        );
-    }
-    assert!(
-        !page.body.contains("/diff/103/rollback"),
-        "no rollback button without the right"
+    let link = |text: &str, path: &str| (text.to_owned(), format!("{wiki}/wiki/{path}"));
+    assert_eq!(page.links("h1 a"), [link("Q3", "Q3")]);
+    let before = "table.diff-meta tr:nth-child(1) td";
+    let this_edit = "table.diff-meta tr:nth-child(2) td";
+    assert_eq!(
+        page.links(&format!("{before} > a")),
+        [link("Earlier Editor", "User:Earlier_Editor")]
     );
+    assert_eq!(
+        page.text_of(&format!("{before} .comment")),
+        "(earlier summary)"
+    );
+    assert_eq!(
+        page.links(&format!("{this_edit} > a")),
+        [link("192.0.2.5", "Special:Contributions/192.0.2.5")]
+    );
+    assert_eq!(
+        page.text_of(&format!("{this_edit} .comment")),
+        "(summary of 103)"
+    );
+    assert_eq!(page.select_text("table.diff td.diff-addedline"), ["Paris"]);
+    for (action, key, label) in [("patrol", "p", "Patrol"), ("skip", "s", "Skip")] {
+        let button = format!(".actions form[action=\"/diff/103/{action}\"] button");
+        assert_eq!(page.attr(&button, "accesskey").as_deref(), Some(key));
+        assert_eq!(page.text_of(&button), label);
+    }
+    page.assert_none("form[action$=\"/rollback\"]");
+    page.assert_none("[accesskey=r]");
 }
 
 #[tokio::test]
 async fn rollback_button_only_with_the_right() {
     let mut setup = logged_in_as(rollbacker(), three_edits()).await;
     let page = setup.client.get("/diff/102/").await;
-    assert!(page.body.contains("action=\"/diff/102/rollback\""));
-    assert!(page.body.contains("accesskey=\"r\""));
+    let button = ".actions form[action=\"/diff/102/rollback\"] button";
+    assert_eq!(page.attr(button, "accesskey").as_deref(), Some("r"));
+    assert_eq!(page.text_of(button), "Rollback");
 }
 
 #[tokio::test]
@@ -213,7 +248,11 @@ async fn rollback_without_the_right_is_refused_before_asking_the_wiki() {
     let mut setup = logged_in_as(patroller(), three_edits()).await;
     let response = setup.post("/diff/102/rollback").await;
     assert_eq!(response.status, StatusCode::FORBIDDEN);
-    assert!(response.body.contains("does not have the rollback right"));
+    let message = response.error_message();
+    assert!(
+        message.contains("does not have the rollback right"),
+        "{message}"
+    );
     assert!(setup.requests(&[("action", "rollback")]).is_empty());
 }
 
@@ -226,12 +265,10 @@ async fn api_errors_are_shown_with_the_wikis_message() {
     ));
     let response = setup.post("/diff/103/patrol").await;
     assert_eq!(response.status, StatusCode::FORBIDDEN);
+    let message = response.error_message();
     assert!(
-        response
-            .body
-            .contains("permission to mark changes as patrolled"),
-        "{}",
-        response.body
+        message.contains("You don't have permission to mark changes as patrolled."),
+        "{message}"
     );
 
     *setup.wiki.rollback_error.lock().expect("lock") = Some((
@@ -240,12 +277,10 @@ async fn api_errors_are_shown_with_the_wikis_message() {
     ));
     let response = setup.post("/diff/102/rollback").await;
     assert_eq!(response.status, StatusCode::CONFLICT);
+    let message = response.error_message();
     assert!(
-        response
-            .body
-            .contains("someone else has edited the page already"),
-        "{}",
-        response.body
+        message.contains("someone else has edited the page already"),
+        "{message}"
     );
 }
 
@@ -262,7 +297,7 @@ async fn skipped_revisions_are_not_offered_again() {
     setup.post("/diff/101/skip").await;
     let nothing = setup.client.get("/diff/").await;
     assert_eq!(nothing.status, StatusCode::OK);
-    assert!(nothing.body.contains("Nothing to do"), "{}", nothing.body);
+    assert_eq!(nothing.text_of("h1"), "Nothing to do");
     assert!(setup.requests(&[("action", "patrol")]).is_empty());
 }
 
@@ -287,12 +322,13 @@ async fn pages_and_users_skipped_three_times_are_left_out_until_acted_on() {
     }
     // Q9 (skipped three times) and Mallory (three times) are out: 210 is on Q9, 209 by Mallory.
     let nothing = setup.client.get("/diff/").await;
-    assert!(
-        nothing.body.contains("Nothing to do"),
-        "{:?} {}",
-        nothing.location(),
-        nothing.body
+    assert_eq!(
+        nothing.status,
+        StatusCode::OK,
+        "sent to {:?}",
+        nothing.location()
     );
+    assert_eq!(nothing.text_of("h1"), "Nothing to do");
 
     // Patrolling an edit on Q9 brings the page back.
     setup.post("/diff/210/patrol").await;
@@ -322,17 +358,10 @@ async fn edits_in_scripts_the_user_does_not_read_are_skipped() {
     );
 
     let settings = setup.client.get("/settings/").await;
-    assert!(
-        settings.body.contains("value=\"Latin\" checked"),
-        "{}",
-        settings.body
-    );
-    assert!(
-        settings.body.contains("value=\"Cyrillic\">"),
-        "{}",
-        settings.body
-    );
-    assert!(settings.body.contains("is a guess"), "{}", settings.body);
+    assert_eq!(ticked_scripts(&settings), ["Latin"]);
+    settings.assert_has("fieldset.scripts input[name=script][value=Cyrillic]");
+    let intro = settings.text_of("main > p");
+    assert!(intro.contains("This selection is a guess"), "{intro}");
 
     let token = settings.csrf_token().expect("token");
     let saved = setup
@@ -352,11 +381,7 @@ async fn edits_in_scripts_the_user_does_not_read_are_skipped() {
         Some("/diff/302/")
     );
     let settings = setup.client.get("/settings/").await;
-    assert!(
-        settings.body.contains("value=\"Cyrillic\" checked"),
-        "{}",
-        settings.body
-    );
+    assert_eq!(ticked_scripts(&settings), ["Latin", "Cyrillic"]);
     assert!(
         !settings.body.contains("is a guess"),
         "the saved choice is no longer a guess"
@@ -383,7 +408,10 @@ async fn invalid_settings_are_refused_and_the_choice_kept() {
         .post_form("/settings/", &[("csrf_token", &token)])
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    assert!(response.body.contains("Choose at least one script"));
+    assert_eq!(
+        response.select_text("ul.form-errors li"),
+        ["Choose at least one script you can read."]
+    );
     let response = setup
         .client
         .post_form(
@@ -396,9 +424,13 @@ async fn invalid_settings_are_refused_and_the_choice_kept() {
         )
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    assert!(response.body.contains("Unknown script: Klingon."));
-    assert!(
-        response.body.contains("value=\"Greek\" checked"),
+    assert_eq!(
+        response.select_text("ul.form-errors li"),
+        ["Unknown script: Klingon."]
+    );
+    assert_eq!(
+        ticked_scripts(&response),
+        ["Greek"],
         "the user's choice is kept"
     );
 }
@@ -504,7 +536,10 @@ async fn session_cookie_stays_under_4_kb_with_the_largest_state() {
     assert!(largest < 4096, "largest Set-Cookie header: {largest} bytes");
     // Still logged in and recent skips remembered.
     let page = setup.client.get("/").await;
-    assert!(page.body.contains("Logged in as"), "{}", page.body);
+    assert_eq!(
+        page.text_of("header .login-area span"),
+        format!("Logged in as {long_name}")
+    );
 }
 
 /// Rights come from the patrolled wiki: the login profile describes Meta-Wiki.
@@ -518,11 +553,7 @@ async fn a_rollbacker_of_the_patrolled_wiki_only_gets_the_rollback_button() {
         None,
     );
     let page = setup.client.get("/diff/102/").await;
-    assert!(
-        page.body.contains("action=\"/diff/102/rollback\""),
-        "{}",
-        page.body
-    );
+    page.assert_has(".actions form[action=\"/diff/102/rollback\"] button[accesskey=r]");
     let response = setup.post("/diff/102/rollback").await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     assert_eq!(setup.requests(&[("action", "rollback")]).len(), 1);
@@ -538,7 +569,7 @@ async fn a_rollbacker_of_the_login_wiki_only_may_not_roll_back() {
         None,
     );
     let page = setup.client.get("/diff/102/").await;
-    assert!(!page.body.contains("/diff/102/rollback"), "{}", page.body);
+    page.assert_none("form[action$=\"/rollback\"]");
     let response = setup.post("/diff/102/rollback").await;
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert!(setup.requests(&[("action", "rollback")]).is_empty());
@@ -550,11 +581,11 @@ async fn every_page_links_to_the_source_code() {
     let fake = FakeWiki::start().await;
     let mut client = app(&fake).await;
     let page = client.get("/").await;
-    assert!(
-        page.body.contains(
-            "<a href=\"https://gitlab.wikimedia.org/toolforge-repos/rust-tools\">Source code</a>"
-        ),
-        "{}",
-        page.body
+    assert_eq!(
+        page.links("footer.site-footer a").first(),
+        Some(&(
+            "Source code".to_owned(),
+            "https://gitlab.wikimedia.org/toolforge-repos/rust-tools".to_owned()
+        ))
     );
 }

@@ -3,7 +3,6 @@
 //! have (source link, labels, no horizontal overflow at phone width; screenshots in
 //! `target/screenshots/`). Skipped, saying why, where no Chromium is installed.
 
-use platform::config::load_from;
 use serde_json::json;
 use test_support::{Browser, serve};
 use translate_link::Settings;
@@ -58,8 +57,7 @@ async fn tool() -> (String, MockServer) {
         ("TOOL_API_URL", api_url.as_str()),
         ("TOOL_INDEX_URL", index_url.as_str()),
     ];
-    let config =
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let config = test_support::config::<Settings>(&env);
     let platform = translate_link::platform(&config).expect("platform");
     let app = translate_link::app(&platform, &config.tool)
         .await

@@ -4,9 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use platform::config::load_from;
 use serde_json::{Value, json};
-use test_support::TestClient;
+use test_support::{TestClient, TestResponse};
 use translate_link::Settings;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -21,8 +20,7 @@ async fn client_for(api_url: &str) -> TestClient {
         ("TOOL_API_URL", api_url),
         ("TOOL_INDEX_URL", INDEX_URL),
     ];
-    let config =
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let config = test_support::config::<Settings>(&env);
     let platform = translate_link::platform(&config).expect("platform");
     let app = translate_link::app(&platform, &config.tool)
         .await
@@ -81,8 +79,18 @@ fn translate_url(key: &str, group: &str, language: &str) -> String {
     format!("{INDEX_URL}?{query}")
 }
 
-fn html_escaped(text: &str) -> String {
-    text.replace('&', "&#38;")
+/// Where the listed translation links go, in the page's order.
+fn listed_links(response: &TestResponse) -> Vec<String> {
+    response.select_attr("ul.links > li > a", "href")
+}
+
+/// The reasons listed above the form.
+fn form_errors(response: &TestResponse) -> Vec<String> {
+    response.select_text("ul.form-errors li")
+}
+
+fn field(response: &TestResponse, name: &str) -> Option<String> {
+    response.attr(&format!("form input[name={name}]"), "value")
 }
 
 #[tokio::test]
@@ -93,18 +101,9 @@ async fn form_is_prefilled_from_query_parameters_and_escaped() {
         .get("/?key=tooltip-%22x%22&language-code=de")
         .await;
     assert_eq!(response.status, StatusCode::OK);
-    assert!(
-        response
-            .body
-            .contains("name=\"key\" value=\"tooltip-&#34;x&#34;\""),
-        "{}",
-        response.body
-    );
-    assert!(
-        response
-            .body
-            .contains("name=\"language-code\" value=\"de\"")
-    );
+    // Unescaped, the quote would end the attribute and the value would be cut short.
+    assert_eq!(field(&response, "key").as_deref(), Some("tooltip-\"x\""));
+    assert_eq!(field(&response, "language-code").as_deref(), Some("de"));
     assert!(
         response.csrf_token().is_some(),
         "the form carries a CSRF token"
@@ -120,11 +119,11 @@ async fn show_lists_the_link_of_a_found_message() {
     let response = client(&wiki).await.get("/show/wikibase-edit/de").await;
     assert_eq!(response.status, StatusCode::OK);
     let url = translate_url("wikibase-edit", "ext-wikibase-lib", "de");
-    assert!(
-        response.body.contains(&html_escaped(&url)),
-        "{url} not in {}",
-        response.body
+    assert_eq!(
+        response.links("ul.links > li > a"),
+        [("wikibase-edit".to_owned(), url)]
     );
+    assert_eq!(response.text_of("ul.links > li > code"), "ext-wikibase-lib");
 }
 
 #[tokio::test]
@@ -146,10 +145,8 @@ async fn titles_not_of_the_form_namespace_key_qqq_are_ignored() {
     let response = client(&wiki).await.get("/show/edit/de").await;
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(
-        response.body.matches("Special%3ATranslate").count(),
-        1,
-        "{}",
-        response.body
+        listed_links(&response),
+        [translate_url("edit", "ext-foo", "de")]
     );
     // Only the matching title was asked for its groups.
     let asked: Vec<String> = wiki
@@ -174,20 +171,19 @@ async fn nothing_found_is_a_friendly_404() {
 
     let response = client(&wiki).await.get("/show/no-such-key/de").await;
     assert_eq!(response.status, StatusCode::NOT_FOUND);
+    let not_found = response.text_of("p.not-found");
     assert!(
-        response
-            .body
-            .contains("No message with the key “no-such-key” was found"),
-        "{}",
-        response.body
+        not_found.starts_with("No message with the key “no-such-key” was found"),
+        "{not_found}"
     );
-    assert!(
-        response
-            .body
-            .contains("href=\"/?key=no-such-key&#38;language-code=de\""),
-        "{}",
-        response.body
+    assert_eq!(
+        response.links("p.not-found a"),
+        [(
+            "try another key".to_owned(),
+            "/?key=no-such-key&language-code=de".to_owned()
+        )]
     );
+    response.assert_none("ul.links");
 }
 
 #[tokio::test]
@@ -211,11 +207,9 @@ async fn mediawiki_core_keys_take_their_case_from_the_title() {
         .get("/show/TOOLTIP-CA-NSTAB-MAIN/fr")
         .await;
     assert_eq!(response.status, StatusCode::OK);
-    let url = translate_url("tooltip-ca-nstab-Main", "core", "fr");
-    assert!(
-        response.body.contains(&html_escaped(&url)),
-        "{url} not in {}",
-        response.body
+    assert_eq!(
+        listed_links(&response),
+        [translate_url("tooltip-ca-nstab-Main", "core", "fr")]
     );
 }
 
@@ -226,10 +220,9 @@ async fn other_groups_keep_the_key_as_asked() {
     given_groups(&wiki, "Wikimedia:Foo-bar/qqq", &["ext-foo"]).await;
 
     let response = client(&wiki).await.get("/show/Foo-Bar/fr").await;
-    assert!(
-        response
-            .body
-            .contains(&html_escaped(&translate_url("Foo-Bar", "ext-foo", "fr")))
+    assert_eq!(
+        listed_links(&response),
+        [translate_url("Foo-Bar", "ext-foo", "fr")]
     );
 }
 
@@ -247,17 +240,14 @@ async fn a_title_without_groups_is_reported_and_the_others_still_linked() {
 
     let response = client(&wiki).await.get("/show/shared/de").await;
     assert_eq!(response.status, StatusCode::OK);
-    assert!(
-        response
-            .body
-            .contains(&html_escaped(&translate_url("shared", "ext-project", "de")))
+    assert_eq!(
+        listed_links(&response),
+        [translate_url("shared", "ext-project", "de")]
     );
-    assert!(
-        response
-            .body
-            .contains("Wikimedia:Shared/qqq: the message belongs to no message group"),
-        "{}",
-        response.body
+    assert_eq!(response.text_of("h2"), "Matches that could not be linked");
+    assert_eq!(
+        response.select_text("h2 + ul > li"),
+        ["Wikimedia:Shared/qqq: the message belongs to no message group"]
     );
 }
 
@@ -279,14 +269,11 @@ async fn several_titles_are_all_listed() {
     }
 
     let response = client(&wiki).await.get("/show/save/pt-br").await;
-    for group in ["g1", "g2", "g3"] {
-        assert!(
-            response
-                .body
-                .contains(&html_escaped(&translate_url("save", group, "pt-br"))),
-            "{group}"
-        );
-    }
+    let expected: Vec<String> = ["g1", "g2", "g3"]
+        .iter()
+        .map(|group| translate_url("save", group, "pt-br"))
+        .collect();
+    assert_eq!(listed_links(&response), expected);
 }
 
 #[tokio::test]
@@ -302,11 +289,7 @@ async fn link_parameters_are_url_encoded() {
         url.contains("showMessage=a%26b+c%2Fd&group=group%26x"),
         "{url}"
     );
-    assert!(
-        response.body.contains(&html_escaped(&url)),
-        "{}",
-        response.body
-    );
+    assert_eq!(listed_links(&response), [url]);
 }
 
 #[tokio::test]
@@ -380,10 +363,9 @@ async fn keys_with_slashes_survive_the_round_trip() {
         .get("/show/my%20key%2Fx%2Ey/zh-hans")
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-    assert!(
-        response
-            .body
-            .contains(&html_escaped(&translate_url("my key/x.y", "g", "zh-hans")))
+    assert_eq!(
+        listed_links(&response),
+        [translate_url("my key/x.y", "g", "zh-hans")]
     );
 }
 
@@ -403,20 +385,26 @@ async fn invalid_form_input_shows_the_form_again_with_reasons_and_input() {
         )
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    let errors = form_errors(&response);
+    assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        response.body.contains("“de_DE” is not a language code"),
-        "{}",
-        response.body
+        errors[0].starts_with("“de_DE” is not a language code"),
+        "{errors:?}"
     );
-    assert!(response.body.contains("value=\"fine-key\""));
-    assert!(response.body.contains("value=\"de_DE\""));
+    assert_eq!(field(&response, "key").as_deref(), Some("fine-key"));
+    assert_eq!(field(&response, "language-code").as_deref(), Some("de_DE"));
 
     let response = client
         .post_form("/redirect/", &[("csrf_token", &token)])
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    assert!(response.body.contains("Please enter a message key."));
-    assert!(response.body.contains("Please enter a language code."));
+    assert_eq!(
+        form_errors(&response),
+        [
+            "Please enter a message key.",
+            "Please enter a language code."
+        ]
+    );
     assert!(
         wiki.received_requests()
             .await
@@ -439,7 +427,9 @@ async fn invalid_path_input_is_a_400_page() {
     ] {
         let response = client.get(path).await;
         assert_eq!(response.status, StatusCode::BAD_REQUEST, "{path}");
-        assert!(response.body.contains(reason), "{path}: {}", response.body);
+        let message = response.error_message();
+        assert!(message.contains(reason), "{path}: {message}");
+        // Anywhere on the page, unescaped, the input would be markup.
         assert!(!response.body.contains("<script>"), "{path}");
     }
     let long = format!("/show/{}/de", "k".repeat(201));
@@ -465,12 +455,10 @@ async fn upstream_error_is_a_502_page() {
     for path in ["/show/edit/de", "/redirect/edit/de"] {
         let response = client.get(path).await;
         assert_eq!(response.status, StatusCode::BAD_GATEWAY, "{path}");
+        let message = response.error_message();
         assert!(
-            response
-                .body
-                .contains("translatewiki.net could not be reached"),
-            "{}",
-            response.body
+            message.starts_with("translatewiki.net could not be reached"),
+            "{path}: {message}"
         );
     }
 }
@@ -536,9 +524,11 @@ async fn post_without_csrf_token_is_refused() {
         .post_form("/show/", &[("key", "edit"), ("language-code", "de")])
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    assert!(response.body.contains("security token"));
-    assert!(
-        response.body.contains("edit"),
+    let message = response.error_message();
+    assert!(message.contains("security token"), "{message}");
+    assert_eq!(
+        response.select_text("table.resubmission tr"),
+        ["key edit", "language-code de"],
         "the input is offered for sending again"
     );
 
@@ -617,10 +607,8 @@ async fn group_lookups_for_several_titles_run_concurrently() {
     let response = client_for(&api_url).await.get("/show/multi/de").await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(
-        response.body.matches("group=concurrent").count(),
-        3,
-        "{}",
-        response.body
+        listed_links(&response),
+        vec![translate_url("multi", "concurrent", "de"); TITLES.len()]
     );
 }
 
@@ -631,11 +619,14 @@ async fn every_page_links_to_the_source_code() {
     let mut client = client(&wiki).await;
     for path in ["/", "/does-not-exist"] {
         let page = client.get(path).await;
-        assert!(
-            page.body
-                .contains("<a href=\"https://gitlab.wikimedia.org/toolforge-repos/rust-tools\">Source code</a>"),
-            "{path}: {}",
-            page.body
+        let source = page.links("footer.site-footer a").into_iter().next();
+        assert_eq!(
+            source,
+            Some((
+                "Source code".to_owned(),
+                "https://gitlab.wikimedia.org/toolforge-repos/rust-tools".to_owned()
+            )),
+            "{path}"
         );
     }
 }
@@ -652,15 +643,18 @@ async fn the_interface_speaks_the_user_s_language_and_form_errors_too() {
             &[("accept-language", "de-AT, en;q=0.5")],
         )
         .await;
-    assert!(
-        form.body.contains("<html lang=\"de\" dir=\"ltr\">"),
-        "{}",
-        form.body
+    assert_eq!(form.attr("html", "lang").as_deref(), Some("de"));
+    assert_eq!(form.attr("html", "dir").as_deref(), Some("ltr"));
+    assert_eq!(form.text_of("label[for=key]"), "Nachrichtenschlüssel");
+    assert_eq!(
+        form.text_of("button[formaction=\"/redirect/\"]"),
+        "Direkt zur Übersetzung"
     );
-    assert!(form.body.contains("Nachrichtenschlüssel"), "{}", form.body);
-    assert!(form.body.contains("Direkt zur Übersetzung"));
-    assert!(
-        form.body.contains("Quelltext"),
+    assert_eq!(
+        form.select_text("footer.site-footer a")
+            .first()
+            .map(String::as_str),
+        Some("Quelltext"),
         "the platform's footer in German"
     );
 
@@ -681,21 +675,23 @@ async fn the_interface_speaks_the_user_s_language_and_form_errors_too() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let errors = form_errors(&refused);
+    assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
-        refused
-            .body
-            .contains("Der Nachrichtenschlüssel enthält „|“"),
-        "{}",
-        refused.body
+        errors[0].starts_with("Der Nachrichtenschlüssel enthält „|“"),
+        "{errors:?}"
     );
-    assert!(refused.body.contains("„de_DE“ ist kein Sprachcode"));
-    assert!(refused.body.contains("value=\"a|b\""), "the input is kept");
+    assert!(
+        errors[1].starts_with("„de_DE“ ist kein Sprachcode"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        field(&refused, "key").as_deref(),
+        Some("a|b"),
+        "the input is kept"
+    );
 
     let keys = client.get("/?uselang=qqx").await;
-    assert!(
-        keys.body.contains("(translate-link-key-label)"),
-        "{}",
-        keys.body
-    );
-    assert!(keys.body.contains("lang=\"qqx\""));
+    assert_eq!(keys.text_of("label[for=key]"), "(translate-link-key-label)");
+    assert_eq!(keys.attr("html", "lang").as_deref(), Some("qqx"));
 }

@@ -8,8 +8,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::Fakes;
-use test_support::{Browser, FakeImagePositions, FakeUser, FakeWiki, FakeWikibase, serve};
+use common::{FakeImagePositions, Fakes};
+use test_support::{Browser, FakeUser, FakeWiki, FakeWikibase, serve};
 
 /// Drags across the image from one point to another, given as fractions of the image's width
 /// and height, as a mouse does (pointer events); returns the region the page shows.

@@ -1,5 +1,5 @@
 //! Wikidata Image Positions end to end through its router, against a fake wiki answering as
-//! Wikidata and Commons (test-support's `FakeWikibase` and `FakeImagePositions`) and a fake
+//! Wikidata and Commons (test-support's `FakeWikibase` and `common::FakeImagePositions`) and a fake
 //! query service.
 
 mod common;
@@ -10,20 +10,52 @@ use serde_json::Value;
 use test_support::{TestClient, TestResponse};
 use wd_image_positions::iiif::manifest_problems;
 
-fn assert_contains(response: &TestResponse, expected: &str) {
-    assert!(
-        response.body.contains(expected),
-        "{expected} missing: {}",
-        response.body
-    );
-}
-
+/// For text that must appear nowhere in the page's bytes (markup that sanitising removes).
 fn assert_lacks(response: &TestResponse, unexpected: &str) {
     assert!(
         !response.body.contains(unexpected),
         "{unexpected} present: {}",
         response.body
     );
+}
+
+/// The regions drawn over the image, in order: statement, label, box (x, y, width, height of
+/// its rectangle) and where it links to.
+fn boxes(page: &TestResponse) -> Vec<String> {
+    (1..=page.count("svg.regions > .region"))
+        .map(|n| {
+            let region = format!("svg.regions > .region:nth-child({n})");
+            let rect = format!("{region} rect");
+            let size: Vec<String> = ["x", "y", "width", "height"]
+                .iter()
+                .map(|name| page.attr(&rect, name).unwrap_or_default())
+                .collect();
+            format!(
+                "{}: {} at {} → {}",
+                page.attr(&region, "data-statement-id").unwrap_or_default(),
+                page.text_of(&format!("{region} text")),
+                size.join(","),
+                page.attr(&region, "href").as_deref().unwrap_or("no link"),
+            )
+        })
+        .collect()
+}
+
+/// The depicted things listed under the image because they have no region yet.
+fn without_region(page: &TestResponse) -> Vec<String> {
+    page.select_text(".without-region li")
+}
+
+/// What the API's refusal (`{"error": {"code", "info"}}`) tells the user.
+fn refusal_info(response: &TestResponse) -> String {
+    json(response)["error"]["info"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn entity_page(id: &str) -> String {
+    format!("https://www.wikidata.org/wiki/Special:EntityPage/{id}")
 }
 
 async fn form_token(client: &mut TestClient) -> String {
@@ -33,10 +65,8 @@ async fn form_token(client: &mut TestClient) -> String {
 /// The token the item page gives its script.
 async fn script_token(client: &mut TestClient) -> String {
     let page = client.get("/item/Q12418").await;
-    let marker = "data-csrf-token=\"";
-    let start = page.body.find(marker).expect("an editor") + marker.len();
-    let end = page.body[start..].find('"').expect("closing quote") + start;
-    page.body[start..end].to_owned()
+    page.attr("section.editor", "data-csrf-token")
+        .expect("an editor with a token")
 }
 
 async fn api(
@@ -73,14 +103,10 @@ async fn the_form_leads_to_items_files_regions_and_manifests() {
     let mut client = fakes.client();
     let index = client.get("/").await;
     assert_eq!(index.status, StatusCode::OK);
-    for field in [
-        "name=\"item_id\"",
-        "name=\"property_id\"",
-        "name=\"image_title\"",
-        "name=\"iiif_region\"",
-    ] {
-        assert_contains(&index, field);
-    }
+    assert_eq!(
+        index.select_attr("form[method=post][action=\"/\"] input[type=text]", "name"),
+        ["item_id", "property_id", "image_title", "iiif_region"]
+    );
     let token = form_token(&mut client).await;
     let cases: &[(&[(&str, &str)], &str)] = &[
         (&[("item_id", "Q12418")], "/item/Q12418"),
@@ -154,7 +180,7 @@ async fn junk_in_the_form_is_a_400_with_the_text_kept() {
     let cases: &[(&[(&str, &str)], &str)] = &[
         (
             &[("item_id", "Douglas <b>Adams</b>")],
-            "“Douglas &#60;b&#62;Adams&#60;/b&#62;” names no Wikidata entity",
+            "“Douglas <b>Adams</b>” names no Wikidata entity",
         ),
         (
             &[("item_id", "Q1"), ("property_id", "image")],
@@ -174,13 +200,18 @@ async fn junk_in_the_form_is_a_400_with_the_text_kept() {
         all.push(("csrf_token", &token));
         let response = client.post_form("/", &all).await;
         assert_eq!(response.status, StatusCode::BAD_REQUEST, "{fields:?}");
-        assert_contains(&response, message);
+        let errors = response.select_text("ul.form-errors li");
+        assert_eq!(errors.len(), 1, "{fields:?}: {errors:?}");
+        assert!(errors[0].starts_with(message), "{fields:?}: {errors:?}");
         let (name, value) = fields[0];
-        let kept = format!(
-            "name=\"{name}\" value=\"{}\"",
-            value.replace('<', "&#60;").replace('>', "&#62;")
+        assert_eq!(
+            response
+                .attr(&format!("input[name={name}]"), "value")
+                .as_deref(),
+            Some(value),
+            "the text is kept"
         );
-        assert_contains(&response, &kept);
+        assert_lacks(&response, "<b>");
     }
     let forged = client.post_form("/", &[("item_id", "Q1")]).await;
     assert_eq!(forged.status, StatusCode::BAD_REQUEST, "no CSRF token");
@@ -199,49 +230,85 @@ async fn an_items_page_draws_each_region_and_lists_the_rest() {
         )
     );
     assert_eq!(page.header("access-control-allow-origin"), None);
-    assert_contains(
-        &page,
-        "<h1><a href=\"https://www.wikidata.org/wiki/Special:EntityPage/Q12418\" dir=\"auto\">Mona Lisa</a>",
+    assert_eq!(
+        page.links("h1 a"),
+        [("Mona Lisa".to_owned(), entity_page("Q12418"))]
     );
-    assert_contains(
-        &page,
-        "<rect x=\"25%\" y=\"10%\" width=\"50%\" height=\"40%\"></rect>",
+    assert_eq!(page.attr("h1 a", "dir").as_deref(), Some("auto"));
+    assert_eq!(
+        boxes(&page),
+        [format!(
+            "Q12418$woman: woman at 25%,10%,50%,40% → {}",
+            entity_page("Q467")
+        )]
     );
-    assert_contains(
-        &page,
-        "<a href=\"https://www.wikidata.org/wiki/Special:EntityPage/Q467\" class=\"region\" data-statement-id=\"Q12418$woman\"",
+    assert_eq!(
+        page.text_of(".without-region > p"),
+        "Depicted, with no region yet:"
     );
-    assert_contains(&page, ">woman</text>");
-    assert_contains(&page, "Depicted, with no region yet:");
-    assert_contains(&page, ">landscape</a>");
     // "unknown value" is the wiki's own message.
-    assert_contains(&page, "<span class=\"no-item\">unknown value</span>");
-    assert_contains(
-        &page,
-        "src=\"https://upload.wikimedia.org/wikipedia/commons/960px-Mona_Lisa.jpg\"",
+    assert_eq!(without_region(&page), ["landscape", "unknown value"]);
+    assert_eq!(
+        page.links(".without-region li a"),
+        [("landscape".to_owned(), entity_page("Q107425"))]
     );
-    assert_contains(&page, "1920px-Mona_Lisa.jpg 2x");
+    assert_eq!(
+        page.text_of(".without-region li span.no-item"),
+        "unknown value"
+    );
+    let image = ".image-frame > img";
+    assert_eq!(
+        page.attr(image, "src").as_deref(),
+        Some("https://upload.wikimedia.org/wikipedia/commons/960px-Mona_Lisa.jpg")
+    );
+    assert_eq!(
+        page.attr(image, "srcset").as_deref(),
+        Some(
+            "https://upload.wikimedia.org/wikipedia/commons/1440px-Mona_Lisa.jpg 1.5x, https://upload.wikimedia.org/wikipedia/commons/1920px-Mona_Lisa.jpg 2x"
+        )
+    );
     // The attribution from Commons, sanitised.
-    assert_contains(&page, "Leonardo da Vinci</a>");
-    assert_contains(
-        &page,
-        "href=\"https://creativecommons.org/publicdomain/mark/1.0/\"",
+    assert_eq!(
+        page.text_of("p.attribution"),
+        "Leonardo da Vinci, Public domain (Louvre)"
+    );
+    assert_eq!(
+        page.links("p.attribution a"),
+        [
+            (
+                "Leonardo da Vinci".to_owned(),
+                "https://commons.wikimedia.org/wiki/Leonardo".to_owned()
+            ),
+            (
+                "Public domain".to_owned(),
+                "https://creativecommons.org/publicdomain/mark/1.0/".to_owned()
+            ),
+        ]
     );
     assert_lacks(&page, "<script>alert");
     assert_lacks(&page, "onclick");
     // Not logged in: no editor, an invitation to log in.
-    assert_lacks(&page, "data-csrf-token");
-    assert_contains(&page, "/login?return_to=%2Fitem%2FQ12418");
+    page.assert_none("[data-csrf-token]");
+    assert_eq!(
+        page.links("p.hint a[href^=\"/login\"]"),
+        [(
+            "Log in".to_owned(),
+            "/login?return_to=%2Fitem%2FQ12418".to_owned()
+        )]
+    );
     assert!(
         client.cookie("session").is_none(),
         "reading needs no session"
     );
 
     let german = client.get("/item/Q12418?uselang=de").await;
-    assert_contains(&german, ">Frau</text>");
-    assert_contains(&german, "unbekannter Wert");
+    assert_eq!(german.select_text("svg.regions text"), ["Frau"]);
+    assert_eq!(without_region(&german), ["landscape", "unbekannter Wert"]);
     // No German label: the English one, marked as English.
-    assert_contains(&german, "lang=\"en\" dir=\"auto\">landscape</a>");
+    let landscape = ".without-region li a";
+    assert_eq!(german.text_of(landscape), "landscape");
+    assert_eq!(german.attr(landscape, "lang").as_deref(), Some("en"));
+    assert_eq!(german.attr(landscape, "dir").as_deref(), Some("auto"));
     let labels = fakes.wiki.requests_with(&[("props", "labels")]);
     assert_eq!(
         labels.last().and_then(|r| r.param("languages")),
@@ -255,9 +322,13 @@ async fn items_without_an_image_and_bad_addresses() {
     let mut client = fakes.client();
     let no_image = client.get("/item/Q42").await;
     assert_eq!(no_image.status, StatusCode::OK);
-    assert_contains(&no_image, "Q42 has no image (P18).");
+    assert_eq!(no_image.text_of("main > p"), "Q42 has no image (P18).");
+    no_image.assert_none("svg.regions");
     let other_property = client.get("/item/Q12418/P3383").await;
-    assert_contains(&other_property, "Q12418 has no image (P3383).");
+    assert_eq!(
+        other_property.text_of("main > p"),
+        "Q12418 has no image (P3383)."
+    );
     let cases = [
         (
             "/item/Q999",
@@ -303,7 +374,8 @@ async fn items_without_an_image_and_bad_addresses() {
     for (path, status, message) in cases {
         let response = client.get(path).await;
         assert_eq!(response.status, status, "{path}: {}", response.body);
-        assert_contains(&response, message);
+        let said = response.error_message();
+        assert!(said.starts_with(message), "{path}: {said}");
     }
 }
 
@@ -326,18 +398,20 @@ async fn a_files_page_shows_its_structured_data_and_file_titles_are_normalised()
     let page = client.get("/file/Mona_Lisa.jpg").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     // 100,600,2000,2400 in pixels of 4000 × 6000.
-    assert_contains(
-        &page,
-        "<rect x=\"2.5%\" y=\"10%\" width=\"50%\" height=\"40%\"></rect>",
+    assert_eq!(
+        boxes(&page),
+        [format!(
+            "M7$woman: woman at 2.5%,10%,50%,40% → {}",
+            entity_page("Q467")
+        )]
     );
-    assert_contains(&page, "data-statement-id=\"M7$woman\"");
     let bare = client.get("/file/Bare.png").await;
     assert_eq!(
         bare.status,
         StatusCode::OK,
         "a file without structured data"
     );
-    assert_lacks(&bare, "class=\"region\"");
+    bare.assert_none(".region");
 }
 
 #[tokio::test]
@@ -424,16 +498,27 @@ async fn the_region_page_asks_the_query_service() {
     let mut client = fakes.client();
     let page = client.get("/iiif_region/pct:25,10,50,40").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_contains(&page, "Images with a thing at pct:25,10,50,40");
-    assert_contains(
-        &page,
-        "<a href=\"/item/Q12418/P18\" dir=\"auto\">Mona Lisa</a>",
+    assert_eq!(page.text_of("h1"), "Images with a thing at pct:25,10,50,40");
+    assert_eq!(
+        page.links("section.subject h2 a"),
+        [("Mona Lisa".to_owned(), "/item/Q12418/P18".to_owned())]
     );
-    assert_contains(
-        &page,
-        "<rect x=\"25%\" y=\"10%\" width=\"50%\" height=\"40%\">",
+    assert_eq!(
+        page.attr("section.subject h2 a", "dir").as_deref(),
+        Some("auto")
     );
-    assert_contains(&page, "<a href=\"/item/Q42/P18\">Q42</a>");
+    assert_eq!(
+        boxes(&page),
+        [format!(
+            "Q12418$woman: woman at 25%,10%,50%,40% → {}",
+            entity_page("Q467")
+        )]
+    );
+    assert_eq!(
+        page.links("main > ul > li > a"),
+        [("Q42".to_owned(), "/item/Q42/P18".to_owned())],
+        "the item without an image"
+    );
     let queries = fakes.sparql.queries();
     assert!(
         queries[0].contains("pq:P2677 \"pct:25,10,50,40\""),
@@ -452,7 +537,11 @@ async fn the_region_page_asks_the_query_service() {
     fakes.sparql.fail_with(500, "timeout");
     let failed = client.get("/iiif_region/full").await;
     assert_eq!(failed.status, StatusCode::BAD_GATEWAY);
-    assert_contains(&failed, "The Wikidata Query Service could not answer.");
+    let said = failed.error_message();
+    assert!(
+        said.starts_with("The Wikidata Query Service could not answer."),
+        "{said}"
+    );
 }
 
 #[tokio::test]
@@ -477,7 +566,7 @@ async fn saving_a_region_needs_login_and_the_csrf_token() {
         "{}",
         anonymous.body
     );
-    assert_contains(&anonymous, "Log in to save regions.");
+    assert_eq!(refusal_info(&anonymous), "Log in to save regions.");
 
     let mut client = fakes.logged_in_client().await;
     let wrong = api(
@@ -496,13 +585,22 @@ async fn a_region_is_saved_as_a_qualifier_and_then_drawn() {
     let fakes = Fakes::start().await;
     let mut client = fakes.logged_in_client().await;
     let page = client.get("/item/Q12418").await;
-    assert_contains(
-        &page,
-        "data-domain=\"www.wikidata.org\" data-entity-id=\"Q12418\"",
+    assert_eq!(
+        page.attr("section.editor", "data-domain").as_deref(),
+        Some("www.wikidata.org")
     );
-    assert_contains(
-        &page,
-        "data-statement-id=\"Q12418$landscape\" data-item-id=\"Q107425\" data-label=\"landscape\"",
+    assert_eq!(
+        page.attr("section.editor", "data-entity-id").as_deref(),
+        Some("Q12418")
+    );
+    let landscape = "section.editor input[name=target][value=statement][data-statement-id=\"Q12418$landscape\"]";
+    assert_eq!(
+        page.attr(landscape, "data-item-id").as_deref(),
+        Some("Q107425")
+    );
+    assert_eq!(
+        page.attr(landscape, "data-label").as_deref(),
+        Some("landscape")
     );
     let token = script_token(&mut client).await;
     let saved = api(
@@ -533,10 +631,12 @@ async fn a_region_is_saved_as_a_qualifier_and_then_drawn() {
         edits[0].summary
     );
     let page = client.get("/item/Q12418").await;
-    assert_contains(
-        &page,
-        "<rect x=\"0%\" y=\"50%\" width=\"100%\" height=\"50%\"></rect>",
+    let drawn = boxes(&page);
+    let landscape = format!(
+        "Q12418$landscape: landscape at 0%,50%,100%,50% → {}",
+        entity_page("Q107425")
     );
+    assert!(drawn.contains(&landscape), "{drawn:?}");
 
     // Drawing it again replaces that qualifier.
     let again = api(
@@ -720,7 +820,12 @@ async fn a_refusal_of_the_wiki_is_passed_on() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     assert_eq!(refused.header("content-type"), Some("application/json"));
     assert_eq!(json(&refused)["error"]["code"], "wiki-permission");
-    assert_contains(&refused, "You may not edit this item.");
+    let info = refusal_info(&refused);
+    assert!(
+        info.starts_with("You may not do this on www.wikidata.org.")
+            && info.ends_with("You may not edit this item."),
+        "{info}"
+    );
     fakes
         .positions
         .fail_edits_with("no-such-qualifier", "Could not find the qualifier.");
@@ -785,7 +890,10 @@ async fn every_address_of_the_original_answers() {
         "{}",
         fragment.body
     );
-    assert_contains(&fragment, "data-region=\"100,600,2000,2400\"");
+    assert_eq!(
+        fragment.select_attr("ul.wd-image-positions-depicteds > li", "data-region"),
+        ["100,600,2000,2400"]
+    );
     let script = client.get("/static/wd-image-positions.js").await;
     assert_eq!(
         script.header("content-type"),

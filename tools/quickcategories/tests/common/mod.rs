@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use platform::Platform;
-use platform::config::load_from;
 use platform::security::sealing::SealingKey;
 use quickcategories::Settings;
 use quickcategories::runner::Runner;
@@ -275,8 +274,7 @@ impl Tool {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &pairs[..])
-            .expect("config");
+        let config = test_support::config::<Settings>(&pairs);
         let platform = quickcategories::platform(&config).expect("platform");
         let sealing = quickcategories::sealing_key(&platform, &store);
         Self {

@@ -3,7 +3,6 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of it.
 
-use platform::config::load_from;
 use ranker::Settings;
 use test_support::{FakeSparql, FakeUser, FakeWiki, FakeWikibase, TestClient, TestResponse};
 
@@ -26,8 +25,7 @@ pub fn app(fake: &FakeWiki, sparql: &FakeSparql) -> axum::Router {
         ("TOOL_SPARQL_URL", sparql.url()),
     ];
     env.extend(oauth.iter().map(|(k, v)| (*k, v.as_str())));
-    let config =
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), &env[..]).expect("config");
+    let config = test_support::config::<Settings>(&env);
     let platform = ranker::platform(&config).expect("platform");
     ranker::app(&platform, &config.tool).expect("the app builds")
 }

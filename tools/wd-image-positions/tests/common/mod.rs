@@ -4,9 +4,11 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of it.
 
-use platform::config::load_from;
+mod fake_image_positions;
+
+pub use fake_image_positions::FakeImagePositions;
 use serde_json::{Value, json};
-use test_support::{FakeImagePositions, FakeSparql, FakeUser, FakeWiki, FakeWikibase, TestClient};
+use test_support::{FakeSparql, FakeUser, FakeWiki, FakeWikibase, TestClient};
 use wd_image_positions::Settings;
 
 pub const SECRET: &str = "wd-image-positions-test-secret-key-0123456789";
@@ -138,8 +140,7 @@ impl Fakes {
     pub fn app(&self, more: &[(&'static str, String)]) -> axum::Router {
         let env = self.env(more);
         let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &pairs[..])
-            .expect("config");
+        let config = test_support::config::<Settings>(&pairs);
         let platform = wd_image_positions::platform(&config).expect("platform");
         wd_image_positions::app(&platform, &config.tool).expect("app")
     }

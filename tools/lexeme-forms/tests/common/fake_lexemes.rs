@@ -1,4 +1,4 @@
-//! Wikidata's lexemes for [`FakeWiki::on_api`](crate::FakeWiki::on_api): whole lexemes
+//! Wikidata's lexemes for [`FakeWiki::on_api`](test_support::FakeWiki::on_api): whole lexemes
 //! (lemmas, language, lexical category, forms, statements) with revisions, as Wikidata Lexeme
 //! Forms reads, searches and creates them:
 //!
@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{Value, json};
 
-use crate::fake_wiki::{ApiRequest, api_error};
+use test_support::{ApiRequest, api_error};
 
 /// One `wbeditentity` as the fake received it.
 #[derive(Debug, Clone, PartialEq)]

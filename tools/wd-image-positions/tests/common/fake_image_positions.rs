@@ -19,8 +19,7 @@ use axum::routing::get;
 use serde_json::{Map, Value, json};
 use sha2::Digest;
 
-use crate::fake_wiki::{ApiRequest, api_error};
-use crate::fake_wikibase::{FakeWikibase, statements_of};
+use test_support::{ApiRequest, FakeWikibase, api_error, statements_of};
 
 /// A file of the fake Commons.
 #[derive(Debug, Clone)]

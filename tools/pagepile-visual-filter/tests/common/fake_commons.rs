@@ -1,5 +1,5 @@
-//! Answers of Wikimedia's own wikis for `FakeWiki::on_api`: Meta-Wiki's site matrix, and
-//! Commons' thumbnails (`prop=imageinfo`), as the real API gives them.
+//! Commons' thumbnails (`prop=imageinfo`) for `FakeWiki::on_api`, as the real API gives them,
+//! and a thumbnail server for the browser test.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -12,33 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use crate::fake_wiki::{ApiRequest, api_error};
-
-/// The wikis of [`site_matrix`]: database name and domain.
-pub const SITES: [(&str, &str); 4] = [
-    ("enwiki", "en.wikipedia.org"),
-    ("dewiki", "de.wikipedia.org"),
-    ("commonswiki", "commons.wikimedia.org"),
-    ("wikidatawiki", "www.wikidata.org"),
-];
-
-/// `action=sitematrix&formatversion=2` as Meta-Wiki answers it, for the wikis of [`SITES`]:
-/// language wikis under their language, the others under `specials`.
-pub fn site_matrix(request: &ApiRequest) -> Option<Value> {
-    if !request.has(&[("action", "sitematrix")]) {
-        return None;
-    }
-    let site = |dbname: &str| {
-        let (_, domain) = SITES.iter().find(|(name, _)| *name == dbname)?;
-        Some(json!({"url": format!("https://{domain}"), "dbname": dbname, "code": "wiki"}))
-    };
-    Some(json!({"sitematrix": {
-        "count": SITES.len(),
-        "0": {"code": "en", "name": "English", "site": [site("enwiki")]},
-        "1": {"code": "de", "name": "Deutsch", "site": [site("dewiki")]},
-        "specials": [site("commonswiki"), site("wikidatawiki")],
-    }}))
-}
+use test_support::{ApiRequest, api_error};
 
 /// Commons' files and their sizes, answering `prop=imageinfo` with thumbnails scaled into the
 /// asked bounding box, responsive URLs, normalised titles (underscores), pages that are not
