@@ -553,7 +553,7 @@ async fn wiki_refusals_are_shown_with_the_wikis_message() {
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert_eq!(
         response.error_message(),
-        "This page is <protected>. (protectedpage)"
+        "The page is protected on www.wikidata.org, so nothing was changed. The wiki says: This page is <protected>."
     );
     assert!(
         !response.body.contains("<protected>"),
