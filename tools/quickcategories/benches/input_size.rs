@@ -3,6 +3,7 @@
 //! Linear work shows as a flat column; quadratic work doubles with every row.
 //!
 //! A report for humans comparing changes; nothing here passes or fails on speed.
+//! `BENCH_MAX_KIB` stops at a smaller size (a quadratic build takes hours at 4 MiB).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -40,7 +41,11 @@ fn main() {
     let namespace = CategoryNamespace::new(["Category"], false);
     println!("| input | command line, distinct categories (µs/KiB) | page of `<ref ` (µs/KiB) |");
     println!("|---|---|---|");
-    for kib in SIZES_KIB {
+    let max_kib: usize = std::env::var("BENCH_MAX_KIB")
+        .ok()
+        .and_then(|max| max.parse().ok())
+        .unwrap_or(usize::MAX);
+    for kib in SIZES_KIB.into_iter().filter(|kib| *kib <= max_kib) {
         let line = format!("Page{}", sized(kib, |n| format!("|+Category:C{n}")));
         let page = sized(kib, |_| "<ref ".to_owned());
         let actions = parse_line("Page|+Category:Added")
