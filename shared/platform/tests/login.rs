@@ -172,7 +172,7 @@ async fn full_login_round_trip_with_state_and_pkce() {
         token_before,
         "the CSRF token is rotated at login"
     );
-    let cookie = client.cookie("session").expect("session cookie");
+    let cookie = client.cookie("__Host-session").expect("session cookie");
     assert!(
         !cookie.contains("access-"),
         "tokens are not readable in the cookie"
@@ -373,6 +373,39 @@ async fn open_redirects_are_refused() {
 }
 
 #[tokio::test]
+async fn a_copy_of_the_cookie_from_before_logout_can_no_longer_act_on_the_wiki() {
+    let wiki = wiki_with_user().await;
+    let mut client = app(&wiki, true).await;
+    wiki.log_in(&mut client, "/login").await;
+    // Someone keeps a copy of the cookie (a shared computer, a stolen backup).
+    let mut copy = client.clone();
+    assert_eq!(copy.get("/whoami").await.body, "Example");
+
+    let token = client.get("/").await.csrf_token().expect("token");
+    let done = client.post_form("/logout", &[("csrf_token", &token)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    // The tokens are spent in a task of the logout's own.
+    for _ in 0..100 {
+        if wiki.refresh_count() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        wiki.refresh_count(),
+        1,
+        "the logout spent the refresh token"
+    );
+
+    let refused = copy.get("/whoami").await;
+    assert_ne!(
+        refused.body, "Example",
+        "the copy's access token is revoked"
+    );
+    assert_eq!(refused.status, StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
 async fn logout_needs_the_csrf_token() {
     let wiki = wiki_with_user().await;
     let mut client = app(&wiki, true).await;
@@ -557,7 +590,10 @@ async fn two_replicas_refreshing_at_once_log_nobody_out() {
     wiki.set_token_delay(Duration::from_millis(200));
     // A second replica: another process with the same secret, so the same cookie works there.
     let mut second = app(&wiki, true).await;
-    second.set_cookie("session", first.cookie("session").expect("cookie"));
+    second.set_cookie(
+        "__Host-session",
+        first.cookie("__Host-session").expect("cookie"),
+    );
 
     let (a, b) = tokio::join!(first.get("/whoami"), second.get("/whoami"));
     let (winner, loser, loser_response) = if a.status == StatusCode::OK {
@@ -583,9 +619,9 @@ async fn two_replicas_refreshing_at_once_log_nobody_out() {
     );
 
     // The browser now holds the winner's cookie, which works on either replica.
-    let cookie = winner.cookie("session").expect("cookie").to_owned();
+    let cookie = winner.cookie("__Host-session").expect("cookie").to_owned();
     for mut replica in [winner, loser] {
-        replica.set_cookie("session", &cookie);
+        replica.set_cookie("__Host-session", &cookie);
         assert_eq!(replica.get("/whoami").await.body, "Example");
     }
 }

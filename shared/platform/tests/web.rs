@@ -225,7 +225,7 @@ async fn session_cookie_is_encrypted_http_only_lax_and_secure_in_production() {
     let mut client = production_client();
     let response = client.get("/count").await;
     let cookie = response.header("set-cookie").expect("session cookie set");
-    assert!(cookie.starts_with("session="), "{cookie}");
+    assert!(cookie.starts_with("__Host-session="), "{cookie}");
     for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
     }
@@ -255,10 +255,10 @@ async fn sessions_survive_a_restart_with_the_same_secret() {
     let mut before = production_client();
     before.get("/count").await;
     before.get("/count").await;
-    let cookie = before.cookie("session").expect("cookie").to_owned();
+    let cookie = before.cookie("__Host-session").expect("cookie").to_owned();
 
     let mut after = production_client();
-    after.set_cookie("session", &cookie);
+    after.set_cookie("__Host-session", &cookie);
     assert_eq!(after.get("/count").await.body, "3");
 }
 
@@ -266,7 +266,7 @@ async fn sessions_survive_a_restart_with_the_same_secret() {
 async fn a_cookie_from_another_key_or_tampered_is_a_fresh_session() {
     let mut client = production_client();
     client.get("/count").await;
-    let cookie = client.cookie("session").expect("cookie").to_owned();
+    let cookie = client.cookie("__Host-session").expect("cookie").to_owned();
 
     let other = Platform::new(
         TOOL,
@@ -277,13 +277,13 @@ async fn a_cookie_from_another_key_or_tampered_is_a_fresh_session() {
         )]),
     );
     let mut stranger = TestClient::new(other.router(tool_routes()));
-    stranger.set_cookie("session", &cookie);
+    stranger.set_cookie("__Host-session", &cookie);
     assert_eq!(stranger.get("/count").await.body, "1");
 
     let mut tampered = production_client();
     let mut bytes = cookie.into_bytes();
     bytes[5] = if bytes[5] == b'A' { b'B' } else { b'A' };
-    tampered.set_cookie("session", &String::from_utf8(bytes).expect("ascii"));
+    tampered.set_cookie("__Host-session", &String::from_utf8(bytes).expect("ascii"));
     assert_eq!(tampered.get("/count").await.body, "1");
 }
 
@@ -358,20 +358,20 @@ async fn post_without_a_session_is_refused_shows_what_was_sent_and_creates_no_se
     assert!(refused.body.contains("kept text"), "{}", refused.body);
     assert!(refused.csrf_token().is_none(), "no token to resend with");
     assert!(!refused.body.contains("Send again"));
-    assert!(client.cookie("session").is_none());
+    assert!(client.cookie("__Host-session").is_none());
 }
 
 #[tokio::test]
 async fn a_refused_post_leaves_an_existing_session_unchanged() {
     let mut client = production_client();
     client.get("/form").await;
-    let before = client.cookie("session").expect("session").to_owned();
+    let before = client.cookie("__Host-session").expect("session").to_owned();
     let refused = client
         .post_form("/form", &[("csrf_token", "forged"), ("text", "x")])
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.header("set-cookie").is_none());
-    assert_eq!(client.cookie("session"), Some(before.as_str()));
+    assert_eq!(client.cookie("__Host-session"), Some(before.as_str()));
 }
 
 #[tokio::test]
@@ -447,7 +447,7 @@ async fn cross_origin_posts_are_refused_before_the_session_with_and_without_a_co
                 client.get("/count").await;
                 token = client.get("/form").await.csrf_token().expect("token");
             }
-            let cookie_before = client.cookie("session").map(str::to_owned);
+            let cookie_before = client.cookie("__Host-session").map(str::to_owned);
             let mut all = vec![
                 ("host", "example-tool.toolforge.org"),
                 ("content-type", "application/x-www-form-urlencoded"),
@@ -471,7 +471,10 @@ async fn cross_origin_posts_are_refused_before_the_session_with_and_without_a_co
                 "nothing offered to resend"
             );
             assert!(response.csrf_token().is_none());
-            assert_eq!(client.cookie("session").map(str::to_owned), cookie_before);
+            assert_eq!(
+                client.cookie("__Host-session").map(str::to_owned),
+                cookie_before
+            );
             if with_session {
                 assert_eq!(
                     client.get("/count").await.body,
@@ -673,12 +676,16 @@ async fn no_key_a_tool_can_ask_for_opens_as_a_session() {
         "Example Tool",
         &test_support::config::<NoSettings>(&[("TOOL_SECRET_KEY", SECRET)]),
     );
-    // The purpose the session cookie's key is derived for.
+    // The purpose the session cookie's key is derived for, and a session as it is stored.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
     let forged = platform
         .sealing_key("session cookie")
-        .seal(r#"{"count":41}"#);
+        .seal(&format!(r#"{{"count":41,"_issued":{now}}}"#));
     let mut client = TestClient::new(platform.router(tool_routes()));
-    client.set_cookie("session", &forged);
+    client.set_cookie("__Host-session", &forged);
     let response = client.get("/count").await;
     assert_eq!(response.body, "1", "the sealed value was no session");
 }

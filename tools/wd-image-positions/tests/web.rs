@@ -297,7 +297,7 @@ async fn an_items_page_draws_each_region_and_lists_the_rest() {
         )]
     );
     assert!(
-        client.cookie("session").is_none(),
+        client.cookie("__Host-session").is_none(),
         "reading needs no session"
     );
 

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -357,6 +357,7 @@ async fn callback(
     session.remove(RIGHTS_KEY);
     // A token an attacker may have seen before login is worthless after it.
     CsrfToken::rotate(&session);
+    session.restart_lifetime();
     Ok(Redirect::to(&pending.return_to).into_response())
 }
 
@@ -480,8 +481,28 @@ struct PublicUser {
     gender: String,
 }
 
-async fn logout(session: Session) -> Redirect {
+/// Logs out: the session is cleared, and its tokens are spent. MediaWiki's OAuth 2 provider
+/// has no revocation endpoint (the OAuth extension's REST routes are `authorize`,
+/// `access_token`, `resource` and client management), but a refresh revokes the refresh token
+/// it used and the access token issued with it. So the logout refreshes once and throws the new
+/// tokens away: a copy of the cookie from before the logout can no longer act on any wiki.
+async fn logout(State(login): State<Arc<Login>>, session: Session) -> Redirect {
+    let stored: Option<StoredLogin> = session.get(LOGIN_KEY);
     session.clear();
+    let spent = stored.and_then(|stored| Some((stored.identity.username, stored.refresh_token?)));
+    if let (Some((username, refresh_token)), Some(provider)) = (spent, login.provider.clone()) {
+        // In a task of its own: the browser need not wait for the wiki, and a request that
+        // goes away does not stop the revocation.
+        tokio::spawn(async move {
+            match provider.refresh(&refresh_token).await {
+                Ok(_) => tracing::info!(user = %username, "logged out; tokens revoked"),
+                // Already refused (revoked at the wiki, expired): nothing left to revoke.
+                Err(error) => {
+                    tracing::info!(user = %username, %error, "logged out; tokens not renewable")
+                }
+            }
+        });
+    }
     Redirect::to("/")
 }
 

@@ -28,11 +28,20 @@ use serde_json::{Map, Value};
 use crate::error::ErrorPage;
 use crate::security::sealing::SealingKey;
 
+/// The cookie's name over plain HTTP (local development).
 pub const COOKIE_NAME: &str = "session";
+/// The cookie's name over HTTPS: browsers accept a `__Host-` cookie only if it is `Secure`,
+/// has `Path=/` and no `Domain`, so no other `*.toolforge.org` tool (nor a script on a sibling
+/// host) can set or overwrite it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-session";
+/// The session's own entry: when it was issued (Unix seconds), so that a cookie is refused once
+/// it is older than a session may live, whatever a browser (or a copy) kept.
+const ISSUED_KEY: &str = "_issued";
 /// Browsers drop cookies larger than this (name, value and attributes together).
 pub const MAX_COOKIE_BYTES: usize = 4096;
-/// How long a browser keeps the session: as long as a MediaWiki OAuth refresh token lives.
-const MAX_AGE_SECONDS: u64 = 30 * 24 * 60 * 60;
+/// How long a session lives, from its issue (or the last login): as long as a MediaWiki OAuth
+/// refresh token lives. Browsers are told the same (`Max-Age`); the server checks it too.
+pub const MAX_AGE_SECONDS: u64 = 30 * 24 * 60 * 60;
 /// What the session key is derived for (see `sealing`): no other sealed value opens as a session.
 const SEALING_PURPOSE: &str = "session cookie";
 
@@ -53,6 +62,15 @@ impl std::fmt::Debug for SessionSettings {
 }
 
 impl SessionSettings {
+    /// `__Host-session` over HTTPS, `session` in local development (plain HTTP).
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure {
+            SECURE_COOKIE_NAME
+        } else {
+            COOKIE_NAME
+        }
+    }
+
     /// Production: the key is derived from the configured secret, cookies are HTTPS-only.
     pub fn from_secret(secret: &SecretString) -> Self {
         Self {
@@ -137,6 +155,11 @@ impl Session {
         match serde_json::to_value(value) {
             Ok(value) => {
                 let mut state = self.state();
+                if !state.values.contains_key(ISSUED_KEY) {
+                    state
+                        .values
+                        .insert(ISSUED_KEY.to_owned(), Value::from(now_seconds()));
+                }
                 state.values.insert(key.to_owned(), value);
                 state.changed = true;
             }
@@ -149,6 +172,15 @@ impl Session {
         if state.values.remove(key).is_some() {
             state.changed = true;
         }
+    }
+
+    /// Starts the session's lifetime again (at login: the new tokens live as long again).
+    pub(crate) fn restart_lifetime(&self) {
+        let mut state = self.state();
+        state
+            .values
+            .insert(ISSUED_KEY.to_owned(), Value::from(now_seconds()));
+        state.changed = true;
     }
 
     /// Forgets everything, e.g. at logout.
@@ -164,7 +196,7 @@ impl Session {
         if !state.changed {
             return None;
         }
-        if state.values.is_empty() {
+        if state.values.keys().all(|key| key == ISSUED_KEY) {
             return Some(None);
         }
         // Serializing a map of JSON values cannot fail.
@@ -185,10 +217,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
 impl Session {
     /// The session the request's cookie holds; a cookie that does not open (another key,
     /// tampered) or does not parse is no session.
+    ///
+    /// A session older than [`MAX_AGE_SECONDS`], or without its issue time, is no session
+    /// either: a cookie copied from a browser stops working when the session would have ended.
     pub fn load(settings: &SessionSettings, headers: &HeaderMap) -> Self {
-        let values = session_cookie(headers)
+        let values = session_cookie(headers, settings.cookie_name())
             .and_then(|sealed| settings.key.open(sealed).ok())
             .and_then(|json| serde_json::from_str::<Map<String, Value>>(json.expose_secret()).ok())
+            .filter(|values| {
+                values
+                    .get(ISSUED_KEY)
+                    .and_then(Value::as_u64)
+                    .is_some_and(|issued| now_seconds().saturating_sub(issued) < MAX_AGE_SECONDS)
+            })
             .unwrap_or_default();
         Self::from_values(values)
     }
@@ -200,19 +241,23 @@ impl Session {
             return;
         };
         let mut header = String::with_capacity(json.as_ref().map_or(0, String::len) * 4 / 3 + 128);
+        let name = settings.cookie_name();
         match json {
             // A removal needs no value: an empty cookie that expires at once.
-            None => header.push_str("session=; Path=/; Max-Age=0"),
+            None => {
+                let _ = write!(header, "{name}=; Path=/; Max-Age=0");
+            }
             Some(json) => {
                 let _ = write!(
                     header,
-                    "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={MAX_AGE_SECONDS}",
+                    "{name}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={MAX_AGE_SECONDS}",
                     settings.key.seal(&json)
                 );
-                if settings.secure {
-                    header.push_str("; Secure");
-                }
             }
+        }
+        // Also on a removal: browsers ignore a `__Host-` cookie without it.
+        if settings.secure {
+            header.push_str("; Secure");
         }
         if header.len() > MAX_COOKIE_BYTES {
             // Browsers drop such a cookie silently; say so loudly. Tools cap what they store.
@@ -228,8 +273,14 @@ impl Session {
     }
 }
 
+fn now_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
 /// The session cookie's value among the request's cookies; the others are not looked at.
-fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+fn session_cookie<'a>(headers: &'a HeaderMap, cookie_name: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -237,6 +288,101 @@ fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .flat_map(|header| header.split(';'))
         .find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
-            (name == COOKIE_NAME).then_some(value)
+            (name == cookie_name).then_some(value)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+    use axum::http::header::COOKIE;
+
+    use super::*;
+
+    /// What the browser sends back after `session` was written (the cookie's name and value).
+    fn round_trip(settings: &SessionSettings, session: &Session) -> HeaderMap {
+        let mut response = Response::new(axum::body::Body::empty());
+        session.write_back(settings, &mut response);
+        let set_cookie = response.headers()[SET_COOKIE].to_str().expect("ascii");
+        let pair = set_cookie.split(';').next().expect("name=value");
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_str(pair).expect("header"));
+        headers
+    }
+
+    fn production() -> SessionSettings {
+        SessionSettings::from_secret(&SecretString::from("a secret key of the right length, 32+"))
+    }
+
+    #[test]
+    fn a_session_comes_back_under_its_host_only_name() {
+        let settings = production();
+        let session = Session::default();
+        session.insert("k", &"v");
+        let headers = round_trip(&settings, &session);
+        assert!(
+            headers[COOKIE]
+                .to_str()
+                .expect("ascii")
+                .starts_with("__Host-session=")
+        );
+        assert_eq!(
+            Session::load(&settings, &headers)
+                .get::<String>("k")
+                .as_deref(),
+            Some("v")
+        );
+    }
+
+    #[test]
+    fn a_cookie_older_than_a_session_lives_is_no_session() {
+        let settings = production();
+        let session = Session::default();
+        session.insert("k", &"v");
+        let old = now_seconds() - MAX_AGE_SECONDS - 1;
+        session
+            .state()
+            .values
+            .insert(ISSUED_KEY.to_owned(), Value::from(old));
+        let headers = round_trip(&settings, &session);
+        assert_eq!(Session::load(&settings, &headers).get::<String>("k"), None);
+
+        // A day younger than the limit still works.
+        session
+            .state()
+            .values
+            .insert(ISSUED_KEY.to_owned(), Value::from(old + 24 * 60 * 60));
+        let headers = round_trip(&settings, &session);
+        assert_eq!(
+            Session::load(&settings, &headers)
+                .get::<String>("k")
+                .as_deref(),
+            Some("v")
+        );
+    }
+
+    #[test]
+    fn a_cookie_without_an_issue_time_is_no_session() {
+        let settings = production();
+        let session = Session::default();
+        session.insert("k", &"v");
+        session.state().values.remove(ISSUED_KEY);
+        let headers = round_trip(&settings, &session);
+        assert_eq!(Session::load(&settings, &headers).get::<String>("k"), None);
+    }
+
+    #[test]
+    fn removing_the_last_value_removes_the_cookie() {
+        let settings = production();
+        let session = Session::default();
+        session.insert("k", &"v");
+        let loaded = Session::load(&settings, &round_trip(&settings, &session));
+        loaded.remove("k");
+        let mut response = Response::new(axum::body::Body::empty());
+        loaded.write_back(&settings, &mut response);
+        assert_eq!(
+            response.headers()[SET_COOKIE],
+            "__Host-session=; Path=/; Max-Age=0; Secure"
+        );
+    }
 }
