@@ -11,6 +11,9 @@ pub struct Settings {
     /// The address this tool is reached at (`TOOL_PUBLIC_URL`): edit summaries link to the
     /// template's page there.
     pub public_url: String,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
@@ -18,6 +21,8 @@ impl Default for Settings {
         Self {
             api_url_template: "https://{domain}/w/api.php".to_owned(),
             public_url: "https://lexeme-forms.toolforge.org/".to_owned(),
+            documentation_url: "https://www.wikidata.org/wiki/Wikidata:Wikidata_Lexeme_Forms"
+                .to_owned(),
         }
     }
 }

@@ -16,6 +16,9 @@ pub struct Settings {
     /// How many thumbnail requests (of 50 files each) one page has in flight
     /// (`TOOL_THUMBNAIL_CONCURRENCY`).
     pub thumbnail_concurrency: usize,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
@@ -25,6 +28,9 @@ impl Default for Settings {
             api_url_template: "https://{domain}/w/api.php".to_owned(),
             thumbnail_origin: "https://upload.wikimedia.org".to_owned(),
             thumbnail_concurrency: 4,
+            documentation_url:
+                "https://commons.wikimedia.org/wiki/User:Lucas_Werkmeister/PagePile_Visual_Filter"
+                    .to_owned(),
         }
     }
 }

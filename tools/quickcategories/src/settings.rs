@@ -23,6 +23,9 @@ pub struct Settings {
     pub runner: RunnerSettings,
     /// PagePile's API, for batches from a pile and exports to one (`TOOL_PAGEPILE_URL`).
     pub pagepile_url: String,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 /// `[runner]` / `TOOL_RUNNER__*`.
@@ -57,6 +60,7 @@ impl Default for Settings {
             api_url_template: "https://{domain}/w/api.php".to_owned(),
             runner: RunnerSettings::default(),
             pagepile_url: wikimedia::pagepile::DEFAULT_URL.to_owned(),
+            documentation_url: "https://meta.wikimedia.org/wiki/QuickCategories".to_owned(),
         }
     }
 }

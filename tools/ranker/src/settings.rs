@@ -21,6 +21,9 @@ pub struct Settings {
     /// How long a formatted value or label is kept, in seconds: labels change on the wiki
     /// (`TOOL_FORMAT_CACHE_SECONDS`).
     pub format_cache_seconds: u64,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
@@ -31,6 +34,8 @@ impl Default for Settings {
             sparql_url: "https://query.wikidata.org/sparql".to_owned(),
             format_cache_entries: 10_000,
             format_cache_seconds: 3600,
+            documentation_url: "https://www.wikidata.org/wiki/User:Lucas_Werkmeister/Ranker"
+                .to_owned(),
         }
     }
 }

@@ -7,12 +7,17 @@ use serde::Deserialize;
 pub struct Settings {
     /// The wiki whose edits are patrolled, without a trailing slash (`TOOL_WIKI_URL`).
     pub wiki_url: String,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             wiki_url: "https://www.wikidata.org".to_owned(),
+            documentation_url:
+                "https://www.wikidata.org/wiki/User:Lucas_Werkmeister/SpeedPatrolling".to_owned(),
         }
     }
 }

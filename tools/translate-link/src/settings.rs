@@ -11,6 +11,9 @@ pub struct Settings {
     pub index_url: String,
     /// How many API requests one look-up may have in flight (`TOOL_LOOKUP_CONCURRENCY`).
     pub lookup_concurrency: usize,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
@@ -19,6 +22,8 @@ impl Default for Settings {
             api_url: "https://translatewiki.net/w/api.php".to_owned(),
             index_url: "https://translatewiki.net/w/i.php".to_owned(),
             lookup_concurrency: 4,
+            documentation_url:
+                "https://meta.wikimedia.org/wiki/User:Lucas_Werkmeister/Translate_Link".to_owned(),
         }
     }
 }

@@ -14,6 +14,9 @@ pub struct Settings {
     /// The origin images come from, allowed by the pages' content security policy
     /// (`TOOL_THUMBNAIL_ORIGIN`).
     pub thumbnail_origin: String,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
@@ -22,6 +25,9 @@ impl Default for Settings {
             api_url_template: "https://{domain}/w/api.php".to_owned(),
             sparql_url: "https://query.wikidata.org/sparql".to_owned(),
             thumbnail_origin: "https://upload.wikimedia.org".to_owned(),
+            documentation_url:
+                "https://www.wikidata.org/wiki/User:Lucas_Werkmeister/Wikidata_Image_Positions"
+                    .to_owned(),
         }
     }
 }
