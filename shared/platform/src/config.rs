@@ -25,37 +25,35 @@ pub const MIN_SECRET_KEY_BYTES: usize = 32;
 
 /// Settings every tool has; a tool's own settings sit next to them (see [`Config`]).
 #[derive(Debug, Deserialize)]
+#[serde(default)]
 pub struct PlatformConfig {
     /// Port to listen on. Toolforge sets `PORT` (not `TOOL_PORT`) for web processes.
-    #[serde(default = "default_port")]
     pub port: u16,
     /// Key for session cookies and anything else that must be signed or encrypted.
     /// Required in production; without it the tool runs in local-development mode.
-    #[serde(default)]
     pub secret_key: Option<SecretString>,
     /// Contact part of the user agent; defaults to the tool's Toolforge address.
-    #[serde(default)]
     pub contact: Option<String>,
     /// Requests that take longer than this are answered with 408.
-    #[serde(default = "default_request_timeout_seconds")]
     pub request_timeout_seconds: u64,
     /// At most this long is spent finishing in-flight requests after SIGTERM
     /// (Toolforge kills the container 15 s after it).
-    #[serde(default = "default_shutdown_grace_seconds")]
     pub shutdown_grace_seconds: u64,
     /// The tool's MediaWiki OAuth 2 consumer (only tools with login use it).
-    #[serde(default)]
     pub oauth: crate::login::oauth::OAuthConfig,
 }
 
-fn default_port() -> u16 {
-    8000
-}
-fn default_request_timeout_seconds() -> u64 {
-    30
-}
-fn default_shutdown_grace_seconds() -> u64 {
-    10
+impl Default for PlatformConfig {
+    fn default() -> Self {
+        Self {
+            port: 8000,
+            secret_key: None,
+            contact: None,
+            request_timeout_seconds: 30,
+            shutdown_grace_seconds: 10,
+            oauth: crate::login::oauth::OAuthConfig::default(),
+        }
+    }
 }
 
 /// For a tool with no settings of its own.

@@ -81,6 +81,17 @@ fn double_underscore_nests_and_names_are_case_insensitive() {
 }
 
 #[test]
+fn a_key_set_in_a_table_leaves_the_table_s_other_defaults() {
+    let config = load(&[("TOOL_OAUTH__CLIENT_ID", "abc")]).expect("loads");
+    let oauth = &config.platform.oauth;
+    assert_eq!(oauth.client_id.as_deref(), Some("abc"));
+    assert!(oauth.client_secret.is_none());
+    assert_eq!(oauth.rest_url, "https://meta.wikimedia.org/w/rest.php");
+    assert_eq!(config.platform.request_timeout_seconds, 30);
+    assert_eq!(config.platform.shutdown_grace_seconds, 10);
+}
+
+#[test]
 fn numeric_looking_secrets_and_ids_arrive_verbatim() {
     let secret = "12345678901234567890123456789012345";
     let config = load(&[

@@ -152,6 +152,86 @@ async fn unknown_path_is_a_404_page_in_the_layout() {
     assert!(response.body.contains("https://example.org/source"));
 }
 
+/// The page's `<header>`, where the layout puts the tool's name and its links.
+fn page_header(body: &str) -> &str {
+    body.split_once("<header")
+        .and_then(|(_, rest)| rest.split_once("</header>"))
+        .map(|(header, _)| header)
+        .unwrap_or_else(|| panic!("no header in {body}"))
+}
+
+const DOCUMENTATION: &str = "https://www.wikidata.org/wiki/User:Example/Example_Tool";
+
+#[tokio::test]
+async fn the_header_links_to_the_documentation_page_in_the_page_s_language() {
+    // Login is added after the documentation: each keeps what the other set.
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &test_support::config::<NoSettings>(&[("TOOL_SECRET_KEY", SECRET)]),
+    )
+    .with_documentation(DOCUMENTATION)
+    .expect("a web address")
+    .with_login(&[], &[])
+    .expect("login");
+    let mut client = TestClient::new(platform.router(tool_routes()));
+    let page = client.get("/does-not-exist").await;
+    let header = page_header(&page.body);
+    assert!(
+        header.contains(&format!(
+            r#"<a class="site-documentation" href="{DOCUMENTATION}">Documentation</a>"#
+        )),
+        "{header}"
+    );
+    assert!(header.contains("/login?return_to="), "{header}");
+    let page = client.get("/does-not-exist?uselang=de").await;
+    assert!(
+        page_header(&page.body).contains(">Dokumentation</a>"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn without_a_documentation_page_the_header_links_to_none() {
+    let page = production_client().get("/does-not-exist").await;
+    assert!(!page_header(&page.body).contains("site-documentation"));
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &test_support::config::<NoSettings>(&[("TOOL_SECRET_KEY", SECRET)]),
+    )
+    .with_documentation(" ")
+    .expect("empty: no page");
+    let page = TestClient::new(platform.router(tool_routes()))
+        .get("/does-not-exist")
+        .await;
+    assert!(!page_header(&page.body).contains("site-documentation"));
+}
+
+#[test]
+fn a_documentation_page_must_be_a_web_address() {
+    for url in [
+        "javascript:alert(1)",
+        "www.wikidata.org/wiki/User:Example",
+        "ftp://example.org/docs",
+        "https://",
+    ] {
+        let platform = Platform::new(
+            TOOL,
+            "Example Tool",
+            &test_support::config::<NoSettings>(&[]),
+        );
+        assert!(
+            matches!(
+                platform.with_documentation(url),
+                Err(platform::PlatformError::Documentation(refused)) if refused == url
+            ),
+            "{url}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn internal_errors_show_no_internals() {
     let response = production_client().get("/fail").await;

@@ -5,8 +5,11 @@
 //! [`MediaWikiError`] variant named after what happened (blocked, protected page, edit conflict,
 //! …), read once here from MediaWiki's error codes, so tools match variants and never codes.
 //!
+//! MediaWiki's title rules that hold on every wiki are [`title`]'s, so every form checks a title
+//! the same way before a wiki is asked.
+//!
 //! Modules, leaves first: `user_agent` → `error` → `mediawiki` → `rights`, `sitematrix`,
-//! `wikibase`; `user_agent` → `pagepile`, `sparql`.
+//! `wikibase`; `user_agent` → `pagepile`, `sparql`; `title` uses none.
 
 pub mod error;
 pub mod mediawiki;
@@ -14,6 +17,7 @@ pub mod pagepile;
 pub mod rights;
 pub mod sitematrix;
 pub mod sparql;
+pub mod title;
 pub mod user_agent;
 pub mod wikibase;
 

@@ -3,22 +3,26 @@
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct Settings {
     /// Where a wiki's Action API is, `{domain}` replaced (`TOOL_API_URL_TEMPLATE`):
     /// `www.wikidata.org`, or `test.wikidata.org` for test templates.
-    #[serde(default = "default_api_url_template")]
     pub api_url_template: String,
     /// The address this tool is reached at (`TOOL_PUBLIC_URL`): edit summaries link to the
     /// template's page there.
-    #[serde(default = "default_public_url")]
     pub public_url: String,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            api_url_template: default_api_url_template(),
-            public_url: default_public_url(),
+            api_url_template: "https://{domain}/w/api.php".to_owned(),
+            public_url: "https://lexeme-forms.toolforge.org/".to_owned(),
+            documentation_url: "https://www.wikidata.org/wiki/Wikidata:Wikidata_Lexeme_Forms"
+                .to_owned(),
         }
     }
 }
@@ -28,14 +32,6 @@ impl Settings {
     pub fn api_url(&self, wiki: Wiki) -> String {
         self.api_url_template.replace("{domain}", wiki.domain())
     }
-}
-
-fn default_api_url_template() -> String {
-    "https://{domain}/w/api.php".to_owned()
-}
-
-fn default_public_url() -> String {
-    "https://lexeme-forms.toolforge.org/".to_owned()
 }
 
 /// The two wikis templates are for.

@@ -23,6 +23,7 @@ static MESSAGES: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_M
 pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
     Platform::new(tool_info!(), TITLE, config)
         .with_messages(&MESSAGES)?
+        .with_documentation(&config.tool.documentation_url)?
         .with_image_sources(&[config.tool.thumbnail_origin.as_str()])
 }
 
@@ -42,4 +43,29 @@ pub fn app(platform: &Platform, settings: &Settings) -> Result<Router, AppError>
         platform.user_agent().clone(),
     );
     Ok(platform.router(routes::router(state)))
+}
+
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
+    use test_support::TestClient;
+
+    use super::{Settings, platform};
+
+    #[tokio::test]
+    async fn every_page_header_links_to_the_documentation_page() {
+        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads");
+        let platform = platform(&config).expect("platform");
+        let page = TestClient::new(platform.router(axum::Router::new()))
+            .get("/no-such-page")
+            .await;
+        assert!(
+            page.body.contains(
+                r#"<a class="site-documentation" href="https://commons.wikimedia.org/wiki/User:Lucas_Werkmeister/PagePile_Visual_Filter">"#
+            ),
+            "{}",
+            page.body
+        );
+    }
 }

@@ -3,31 +3,34 @@
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct Settings {
     /// PagePile's API (`TOOL_PAGEPILE_URL`).
-    #[serde(default = "default_pagepile_url")]
     pub pagepile_url: String,
     /// Where a wiki's Action API is, `{domain}` replaced (`TOOL_API_URL_TEMPLATE`): Commons for
     /// thumbnails, Meta-Wiki for the site matrix.
-    #[serde(default = "default_api_url_template")]
     pub api_url_template: String,
     /// The origin thumbnails come from, allowed by the pages' content security policy
     /// (`TOOL_THUMBNAIL_ORIGIN`).
-    #[serde(default = "default_thumbnail_origin")]
     pub thumbnail_origin: String,
     /// How many thumbnail requests (of 50 files each) one page has in flight
     /// (`TOOL_THUMBNAIL_CONCURRENCY`).
-    #[serde(default = "default_thumbnail_concurrency")]
     pub thumbnail_concurrency: usize,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            pagepile_url: default_pagepile_url(),
-            api_url_template: default_api_url_template(),
-            thumbnail_origin: default_thumbnail_origin(),
-            thumbnail_concurrency: default_thumbnail_concurrency(),
+            pagepile_url: wikimedia::pagepile::DEFAULT_URL.to_owned(),
+            api_url_template: "https://{domain}/w/api.php".to_owned(),
+            thumbnail_origin: "https://upload.wikimedia.org".to_owned(),
+            thumbnail_concurrency: 4,
+            documentation_url:
+                "https://commons.wikimedia.org/wiki/User:Lucas_Werkmeister/PagePile_Visual_Filter"
+                    .to_owned(),
         }
     }
 }
@@ -36,22 +39,6 @@ impl Settings {
     pub fn api_url(&self, domain: &str) -> String {
         self.api_url_template.replace("{domain}", domain)
     }
-}
-
-fn default_pagepile_url() -> String {
-    wikimedia::pagepile::DEFAULT_URL.to_owned()
-}
-
-fn default_api_url_template() -> String {
-    "https://{domain}/w/api.php".to_owned()
-}
-
-fn default_thumbnail_origin() -> String {
-    "https://upload.wikimedia.org".to_owned()
-}
-
-fn default_thumbnail_concurrency() -> usize {
-    4
 }
 
 #[cfg(test)]

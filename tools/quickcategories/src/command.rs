@@ -14,6 +14,8 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+pub use wikimedia::title::MAX_TITLE_BYTES;
+use wikimedia::title::forbidden_character;
 
 /// How an addition treats a sort key when the page is already in the category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,9 +187,6 @@ pub struct ParseError {
     pub error: LineError,
 }
 
-/// Longest title MediaWiki accepts, in bytes.
-pub const MAX_TITLE_BYTES: usize = 255;
-const CHARACTERS_NOT_IN_TITLES: &[char] = &['<', '>', '[', ']', '{', '}', '|'];
 /// What a sort key cannot hold: it would end the link early, open markup inside it, or change
 /// the page beyond the link: a comment (`<!--`) or a tag (`<nowiki>`, `<ref>`, any extension
 /// tag: `<` before a letter or `/`) runs on past the link, and `~~~` becomes a signature when
@@ -253,10 +252,7 @@ pub fn parse_line(line: &str) -> Result<Command, LineError> {
     if page.len() > MAX_TITLE_BYTES {
         return Err(LineError::TitleTooLong);
     }
-    if let Some(c) = page
-        .chars()
-        .find(|c| CHARACTERS_NOT_IN_TITLES.contains(c) || c.is_control())
-    {
+    if let Some(c) = forbidden_character(&page) {
         return Err(LineError::TitleCharacter(c));
     }
     let actions = fields
@@ -340,10 +336,7 @@ fn parse_action(field: &str) -> Result<Action, LineError> {
         return Err(LineError::EmptyCategory(field.to_owned()));
     }
     // Written into `[[Category:…|…]]`: markup here would break the link or what surrounds it.
-    if let Some(c) = category
-        .chars()
-        .find(|c| CHARACTERS_NOT_IN_TITLES.contains(c) || c.is_control())
-    {
+    if let Some(c) = forbidden_character(&category) {
         return Err(LineError::CategoryCharacter(field.to_owned(), c));
     }
     if let Some(markup) = key.and_then(sort_key_markup) {

@@ -36,6 +36,7 @@ pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
     // groups decide who may start (autoconfirmed) and stop (sysop) background runs.
     Platform::new(tool_info!(), TITLE, config)
         .with_messages(&MESSAGES)?
+        .with_documentation(&config.tool.documentation_url)?
         .with_login(
             &[],
             &[routes::background::AUTOCONFIRMED, routes::background::SYSOP],
@@ -151,4 +152,29 @@ pub fn runner(
         sealing,
         provider,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
+    use test_support::TestClient;
+
+    use super::{Settings, platform};
+
+    #[tokio::test]
+    async fn every_page_header_links_to_the_documentation_page() {
+        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads");
+        let platform = platform(&config).expect("platform");
+        let page = TestClient::new(platform.router(axum::Router::new()))
+            .get("/no-such-page")
+            .await;
+        assert!(
+            page.body.contains(
+                r#"<a class="site-documentation" href="https://meta.wikimedia.org/wiki/QuickCategories">"#
+            ),
+            "{}",
+            page.body
+        );
+    }
 }

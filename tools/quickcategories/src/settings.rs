@@ -6,60 +6,47 @@ use serde::Deserialize;
 use crate::store::DatabaseSettings;
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct Settings {
     /// `[database]`: `TOOL_DATABASE__URL`, `TOOL_DATABASE__HOST`, `TOOL_DATABASE__NAME`.
-    #[serde(default)]
     pub database: DatabaseSettings,
     /// Injected by Toolforge: the tool's ToolsDB credentials.
-    #[serde(default)]
     pub toolsdb_user: Option<String>,
-    #[serde(default)]
     pub toolsdb_password: Option<SecretString>,
     /// When set, nothing can be created or run, and pages say why (`TOOL_READ_ONLY_REASON`).
-    #[serde(default)]
     pub read_only_reason: Option<String>,
     /// How many commands one "Run" click runs (`TOOL_SLICE_SIZE`).
-    #[serde(default = "default_slice_size")]
     pub slice_size: u32,
     /// Where a wiki's Action API is, `{domain}` replaced (`TOOL_API_URL_TEMPLATE`).
-    #[serde(default = "default_api_url_template")]
     pub api_url_template: String,
     /// `[runner]`: the background runner (`TOOL_RUNNER__*`).
-    #[serde(default)]
     pub runner: RunnerSettings,
     /// PagePile's API, for batches from a pile and exports to one (`TOOL_PAGEPILE_URL`).
-    #[serde(default = "default_pagepile_url")]
     pub pagepile_url: String,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 /// `[runner]` / `TOOL_RUNNER__*`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct RunnerSettings {
     /// The file the runner touches on every turn and `check-runner` removes
     /// (`TOOL_RUNNER__LIVENESS_FILE`).
-    #[serde(default = "default_liveness_file")]
     pub liveness_file: String,
     /// How long the runner sleeps when there is nothing to do (`TOOL_RUNNER__IDLE_SECONDS`).
-    #[serde(default = "default_idle_seconds")]
     pub idle_seconds: u64,
 }
 
 impl Default for RunnerSettings {
     fn default() -> Self {
         Self {
-            liveness_file: default_liveness_file(),
-            idle_seconds: default_idle_seconds(),
+            // The container has no HOME and no NFS; /tmp is its own.
+            liveness_file: "/tmp/quickcategories-runner.alive".to_owned(),
+            idle_seconds: 5,
         }
     }
-}
-
-fn default_liveness_file() -> String {
-    // The container has no HOME and no NFS; /tmp is its own.
-    "/tmp/quickcategories-runner.alive".to_owned()
-}
-
-fn default_idle_seconds() -> u64 {
-    5
 }
 
 impl Default for Settings {
@@ -69,24 +56,13 @@ impl Default for Settings {
             toolsdb_user: None,
             toolsdb_password: None,
             read_only_reason: None,
-            slice_size: default_slice_size(),
-            api_url_template: default_api_url_template(),
+            slice_size: 5,
+            api_url_template: "https://{domain}/w/api.php".to_owned(),
             runner: RunnerSettings::default(),
-            pagepile_url: default_pagepile_url(),
+            pagepile_url: wikimedia::pagepile::DEFAULT_URL.to_owned(),
+            documentation_url: "https://meta.wikimedia.org/wiki/QuickCategories".to_owned(),
         }
     }
-}
-
-fn default_slice_size() -> u32 {
-    5
-}
-
-fn default_pagepile_url() -> String {
-    wikimedia::pagepile::DEFAULT_URL.to_owned()
-}
-
-fn default_api_url_template() -> String {
-    "https://{domain}/w/api.php".to_owned()
 }
 
 impl Settings {
@@ -144,6 +120,17 @@ mod tests {
     }
 
     #[test]
+    fn a_runner_key_set_leaves_the_other_runner_default() {
+        let environment: &[(&str, &str)] = &[("TOOL_RUNNER__IDLE_SECONDS", "2")];
+        let runner = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
+            .expect("config loads")
+            .tool
+            .runner;
+        assert_eq!(runner.idle_seconds, 2);
+        assert_eq!(runner.liveness_file, "/tmp/quickcategories-runner.alive");
+    }
+
+    #[test]
     fn defaults_need_no_configuration() {
         let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
             .expect("config loads");
@@ -153,6 +140,7 @@ mod tests {
             "/tmp/quickcategories-runner.alive"
         );
         assert_eq!(config.tool.runner.idle_seconds, 5);
+        assert_eq!(config.tool.slice_size, 5);
         assert_eq!(
             config.tool.pagepile_url,
             "https://pagepile.toolforge.org/api.php"

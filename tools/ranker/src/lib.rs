@@ -30,6 +30,7 @@ pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
     // the page shows its reason.
     Platform::new(tool_info!(), TITLE, config)
         .with_messages(&MESSAGES)?
+        .with_documentation(&config.tool.documentation_url)?
         .with_login(&[], &[])
 }
 
@@ -44,4 +45,29 @@ pub enum AppError {
 /// The whole application: the tool's routes inside the platform's layers.
 pub fn app(platform: &Platform, settings: &Settings) -> Result<Router, AppError> {
     Ok(platform.router(routes::router(platform, settings)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
+    use test_support::TestClient;
+
+    use super::{Settings, platform};
+
+    #[tokio::test]
+    async fn every_page_header_links_to_the_documentation_page() {
+        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads");
+        let platform = platform(&config).expect("platform");
+        let page = TestClient::new(platform.router(axum::Router::new()))
+            .get("/no-such-page")
+            .await;
+        assert!(
+            page.body.contains(
+                r#"<a class="site-documentation" href="https://www.wikidata.org/wiki/User:Lucas_Werkmeister/Ranker">"#
+            ),
+            "{}",
+            page.body
+        );
+    }
 }

@@ -5,58 +5,39 @@ use serde::Deserialize;
 use crate::wikis::{DEFAULT_WIKIS, Wikis};
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct Settings {
     /// The wikis offered, as a comma-separated list of domains (`TOOL_WIKIS`). A plain string
     /// rather than a list: configuration values arrive verbatim (docs/configuration.md), and
     /// `a,b,c` is what one types into `toolforge envvars create`.
-    #[serde(default = "default_wikis")]
     pub wikis: String,
     /// Where a wiki's Action API is, `{domain}` replaced (`TOOL_API_URL_TEMPLATE`).
-    #[serde(default = "default_api_url_template")]
     pub api_url_template: String,
     /// The Wikidata Query Service's SPARQL endpoint (`TOOL_SPARQL_URL`).
-    #[serde(default = "default_sparql_url")]
     pub sparql_url: String,
     /// How many formatted values and entity labels are kept in memory, each
     /// (`TOOL_FORMAT_CACHE_ENTRIES`).
-    #[serde(default = "default_format_cache_entries")]
     pub format_cache_entries: usize,
     /// How long a formatted value or label is kept, in seconds: labels change on the wiki
     /// (`TOOL_FORMAT_CACHE_SECONDS`).
-    #[serde(default = "default_format_cache_seconds")]
     pub format_cache_seconds: u64,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            wikis: default_wikis(),
-            api_url_template: default_api_url_template(),
-            sparql_url: default_sparql_url(),
-            format_cache_entries: default_format_cache_entries(),
-            format_cache_seconds: default_format_cache_seconds(),
+            wikis: DEFAULT_WIKIS.to_owned(),
+            api_url_template: "https://{domain}/w/api.php".to_owned(),
+            sparql_url: "https://query.wikidata.org/sparql".to_owned(),
+            format_cache_entries: 10_000,
+            format_cache_seconds: 3600,
+            documentation_url: "https://www.wikidata.org/wiki/User:Lucas_Werkmeister/Ranker"
+                .to_owned(),
         }
     }
-}
-
-fn default_wikis() -> String {
-    DEFAULT_WIKIS.to_owned()
-}
-
-fn default_api_url_template() -> String {
-    "https://{domain}/w/api.php".to_owned()
-}
-
-fn default_sparql_url() -> String {
-    "https://query.wikidata.org/sparql".to_owned()
-}
-
-fn default_format_cache_entries() -> usize {
-    10_000
-}
-
-fn default_format_cache_seconds() -> u64 {
-    3600
 }
 
 impl Settings {

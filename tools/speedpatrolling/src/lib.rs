@@ -25,10 +25,36 @@ pub const RIGHTS: &[&str] = &["patrol", "rollback"];
 pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
     Platform::new(tool_info!(), TITLE, config)
         .with_messages(&MESSAGES)?
+        .with_documentation(&config.tool.documentation_url)?
         .with_login(RIGHTS, &[])
 }
 
 /// The whole application: the tool's routes inside the platform's layers.
 pub fn app(platform: &Platform, settings: &Settings) -> Router {
     platform.router(routes::router(settings.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
+    use test_support::TestClient;
+
+    use super::{Settings, platform};
+
+    #[tokio::test]
+    async fn every_page_header_links_to_the_documentation_page() {
+        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads");
+        let platform = platform(&config).expect("platform");
+        let page = TestClient::new(platform.router(axum::Router::new()))
+            .get("/no-such-page")
+            .await;
+        assert!(
+            page.body.contains(
+                r#"<a class="site-documentation" href="https://www.wikidata.org/wiki/User:Lucas_Werkmeister/SpeedPatrolling">"#
+            ),
+            "{}",
+            page.body
+        );
+    }
 }

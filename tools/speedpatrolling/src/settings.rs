@@ -3,22 +3,23 @@
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct Settings {
     /// The wiki whose edits are patrolled, without a trailing slash (`TOOL_WIKI_URL`).
-    #[serde(default = "default_wiki_url")]
     pub wiki_url: String,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            wiki_url: default_wiki_url(),
+            wiki_url: "https://www.wikidata.org".to_owned(),
+            documentation_url:
+                "https://www.wikidata.org/wiki/User:Lucas_Werkmeister/SpeedPatrolling".to_owned(),
         }
     }
-}
-
-fn default_wiki_url() -> String {
-    "https://www.wikidata.org".to_owned()
 }
 
 impl Settings {
@@ -40,5 +41,30 @@ impl Settings {
             .replace("%2F", "/")
             .replace("%3A", ":");
         format!("{}/wiki/{encoded}", self.wiki_url.trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
+
+    use super::Settings;
+
+    #[test]
+    fn defaults_patrol_wikidata_and_a_variable_names_another_wiki() {
+        let defaults = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads")
+            .tool;
+        assert_eq!(defaults.wiki_url, "https://www.wikidata.org");
+        assert_eq!(defaults.api_url(), "https://www.wikidata.org/w/api.php");
+        let environment: &[(&str, &str)] = &[("TOOL_WIKI_URL", "https://test.wikidata.org/")];
+        let set = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
+            .expect("config loads")
+            .tool;
+        assert_eq!(set.domain(), "test.wikidata.org");
+        assert_eq!(
+            set.page_url("Q1: a/b"),
+            "https://test.wikidata.org/wiki/Q1:_a/b"
+        );
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use platform::Text;
+use wikimedia::title;
 
 /// A translatewiki.net message key, e.g. `tooltip-ca-edit`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,8 +11,6 @@ pub struct MessageKey(String);
 
 /// Longest key accepted; MediaWiki titles are at most 255 bytes, and the key is part of one.
 pub const MAX_KEY_BYTES: usize = 200;
-/// Characters MediaWiki never allows in a page title, so no message key contains them.
-const CHARACTERS_NOT_IN_TITLES: &[char] = &['#', '<', '>', '[', ']', '|', '{', '}'];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidInput {
@@ -65,17 +64,15 @@ impl MessageKey {
         if key.len() > MAX_KEY_BYTES {
             return Err(InvalidInput::KeyTooLong);
         }
+        // The key is part of a title (`MediaWiki:<key>/<language>`), so title rules apply;
+        // a control character has a message of its own, wherever it is in the key.
         if key.chars().any(char::is_control) {
             return Err(InvalidInput::KeyControlCharacter);
         }
-        if let Some(c) = key.chars().find(|c| CHARACTERS_NOT_IN_TITLES.contains(c)) {
+        if let Some(c) = title::forbidden_character(key) {
             return Err(InvalidInput::KeyForbiddenCharacter(c));
         }
-        // MediaWiki refuses such titles, and in a URL path they would be resolved away.
-        if key
-            .split('/')
-            .any(|segment| segment == "." || segment == "..")
-        {
+        if title::has_dot_segment(key) {
             return Err(InvalidInput::KeyDotSegment(key.to_owned()));
         }
         Ok(Self(key.to_owned()))

@@ -20,7 +20,9 @@ pub const TITLE: &str = "Translate Link";
 static MESSAGES: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/i18n");
 
 pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
-    Platform::new(tool_info!(), TITLE, config).with_messages(&MESSAGES)
+    Platform::new(tool_info!(), TITLE, config)
+        .with_messages(&MESSAGES)?
+        .with_documentation(&config.tool.documentation_url)
 }
 
 /// The whole application: the tool's routes inside the platform's layers.
@@ -30,4 +32,29 @@ pub async fn app(
 ) -> Result<Router, translatewiki::LookupError> {
     let translatewiki = Translatewiki::new(settings, platform.user_agent()).await?;
     Ok(platform.router(routes::router(translatewiki)))
+}
+
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
+    use test_support::TestClient;
+
+    use super::{Settings, platform};
+
+    #[tokio::test]
+    async fn every_page_header_links_to_the_documentation_page() {
+        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads");
+        let platform = platform(&config).expect("platform");
+        let page = TestClient::new(platform.router(axum::Router::new()))
+            .get("/no-such-page")
+            .await;
+        assert!(
+            page.body.contains(
+                r#"<a class="site-documentation" href="https://meta.wikimedia.org/wiki/User:Lucas_Werkmeister/Translate_Link">"#
+            ),
+            "{}",
+            page.body
+        );
+    }
 }

@@ -3,36 +3,54 @@
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct Settings {
     /// Action API of translatewiki.net (`TOOL_API_URL`).
-    #[serde(default = "default_api_url")]
     pub api_url: String,
     /// Page links point to, `index.php` of the same wiki (`TOOL_INDEX_URL`).
-    #[serde(default = "default_index_url")]
     pub index_url: String,
     /// How many API requests one look-up may have in flight (`TOOL_LOOKUP_CONCURRENCY`).
-    #[serde(default = "default_lookup_concurrency")]
     pub lookup_concurrency: usize,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            api_url: default_api_url(),
-            index_url: default_index_url(),
-            lookup_concurrency: default_lookup_concurrency(),
+            api_url: "https://translatewiki.net/w/api.php".to_owned(),
+            index_url: "https://translatewiki.net/w/i.php".to_owned(),
+            lookup_concurrency: 4,
+            documentation_url:
+                "https://meta.wikimedia.org/wiki/User:Lucas_Werkmeister/Translate_Link".to_owned(),
         }
     }
 }
 
-fn default_api_url() -> String {
-    "https://translatewiki.net/w/api.php".to_owned()
-}
+#[cfg(test)]
+mod tests {
+    use platform::config::load_from;
 
-fn default_index_url() -> String {
-    "https://translatewiki.net/w/i.php".to_owned()
-}
+    use super::Settings;
 
-fn default_lookup_concurrency() -> usize {
-    4
+    #[test]
+    fn defaults_point_at_translatewiki_and_variables_override_them() {
+        let defaults = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
+            .expect("config loads")
+            .tool;
+        assert_eq!(defaults.api_url, "https://translatewiki.net/w/api.php");
+        assert_eq!(defaults.index_url, "https://translatewiki.net/w/i.php");
+        assert_eq!(defaults.lookup_concurrency, 4);
+        let environment: &[(&str, &str)] = &[
+            ("TOOL_API_URL", "http://127.0.0.1:9/api.php"),
+            ("TOOL_LOOKUP_CONCURRENCY", "2"),
+        ];
+        let set = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
+            .expect("config loads")
+            .tool;
+        assert_eq!(set.api_url, "http://127.0.0.1:9/api.php");
+        assert_eq!(set.index_url, "https://translatewiki.net/w/i.php");
+        assert_eq!(set.lookup_concurrency, 2);
+    }
 }

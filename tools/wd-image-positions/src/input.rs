@@ -4,6 +4,7 @@
 
 use percent_encoding::percent_decode_str;
 use url::Url;
+use wikimedia::title;
 
 /// Wikidata, whose items (and properties and lexemes) have an image property.
 pub const WIKIDATA: &str = "www.wikidata.org";
@@ -158,8 +159,10 @@ impl FileName {
     /// A name as it is, with underscores read as spaces; `None` if it cannot be a file name.
     pub fn new(name: &str) -> Option<Self> {
         let name = name.replace('_', " ").trim().to_owned();
-        let forbidden = ['#', '<', '>', '[', ']', '|', '{', '}', '/', '\n'];
-        (!name.is_empty() && !name.contains(forbidden)).then_some(Self(name))
+        // The name is part of a title, and uploads refuse `/` in a name besides.
+        let possible =
+            !name.is_empty() && title::forbidden_character(&name).is_none() && !name.contains('/');
+        possible.then_some(Self(name))
     }
 
     pub fn as_str(&self) -> &str {
@@ -392,6 +395,8 @@ mod tests {
             "Mona Lisa",
             "File:",
             "File:a|b.jpg",
+            "File:a/b.jpg",
+            "File:a\tb.jpg",
             "https://en.wikipedia.org/wiki/File:Mona_Lisa.jpg",
             "https://commons.wikimedia.org/wiki/Category:Paintings",
             "https://commons.wikimedia.org/w/index.php?title=Main_Page",

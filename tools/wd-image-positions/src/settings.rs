@@ -4,26 +4,30 @@
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct Settings {
     /// Where a wiki's Action API is, `{domain}` replaced (`TOOL_API_URL_TEMPLATE`): Wikidata for
     /// items and labels, Commons for files, their structured data and edits of both.
-    #[serde(default = "default_api_url_template")]
     pub api_url_template: String,
     /// The Wikidata Query Service endpoint (`TOOL_SPARQL_URL`), for `/iiif_region/…`.
-    #[serde(default = "default_sparql_url")]
     pub sparql_url: String,
     /// The origin images come from, allowed by the pages' content security policy
     /// (`TOOL_THUMBNAIL_ORIGIN`).
-    #[serde(default = "default_thumbnail_origin")]
     pub thumbnail_origin: String,
+    /// The tool's documentation page on a wiki, linked from every page's header; empty for
+    /// none (`TOOL_DOCUMENTATION_URL`).
+    pub documentation_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            api_url_template: default_api_url_template(),
-            sparql_url: default_sparql_url(),
-            thumbnail_origin: default_thumbnail_origin(),
+            api_url_template: "https://{domain}/w/api.php".to_owned(),
+            sparql_url: "https://query.wikidata.org/sparql".to_owned(),
+            thumbnail_origin: "https://upload.wikimedia.org".to_owned(),
+            documentation_url:
+                "https://www.wikidata.org/wiki/User:Lucas_Werkmeister/Wikidata_Image_Positions"
+                    .to_owned(),
         }
     }
 }
@@ -32,18 +36,6 @@ impl Settings {
     pub fn api_url(&self, domain: &str) -> String {
         self.api_url_template.replace("{domain}", domain)
     }
-}
-
-fn default_api_url_template() -> String {
-    "https://{domain}/w/api.php".to_owned()
-}
-
-fn default_sparql_url() -> String {
-    "https://query.wikidata.org/sparql".to_owned()
-}
-
-fn default_thumbnail_origin() -> String {
-    "https://upload.wikimedia.org".to_owned()
 }
 
 #[cfg(test)]

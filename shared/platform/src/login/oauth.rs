@@ -16,12 +16,10 @@ use wikimedia::user_agent::{UserAgent, http_client_builder};
 
 /// `[oauth]` / `TOOL_OAUTH__*`: the tool's OAuth 2 consumer. Without id and secret, login is off.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct OAuthConfig {
-    #[serde(default)]
     pub client_id: Option<String>,
-    #[serde(default)]
     pub client_secret: Option<SecretString>,
-    #[serde(default = "default_rest_url")]
     pub rest_url: String,
 }
 
@@ -30,13 +28,9 @@ impl Default for OAuthConfig {
         Self {
             client_id: None,
             client_secret: None,
-            rest_url: default_rest_url(),
+            rest_url: "https://meta.wikimedia.org/w/rest.php".to_owned(),
         }
     }
-}
-
-fn default_rest_url() -> String {
-    "https://meta.wikimedia.org/w/rest.php".to_owned()
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -24,13 +24,15 @@ use crate::security::session::Session;
 use wikimedia::user_agent::ToolInfo;
 
 /// What the layout shows about the tool, the same on every page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub tool: ToolInfo,
     /// Human-readable name, e.g. "Translate Link".
     pub title: &'static str,
     /// Whether the tool has login (the layout then shows a login/logout area).
     pub login_enabled: bool,
+    /// The tool's documentation page on a wiki, linked from the header.
+    pub documentation: Option<String>,
     /// The interface messages: the platform's and the tool's.
     pub catalog: Arc<Catalog>,
     /// The footer's texts, per language ([`Messages::slot`]): the same on every page of a
@@ -39,7 +41,7 @@ pub struct Site {
 }
 
 /// The footer's texts in one language.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Footer {
     /// The source link, licence and host.
     about: String,
@@ -48,20 +50,29 @@ struct Footer {
 }
 
 impl Site {
-    pub fn new(
-        tool: ToolInfo,
-        title: &'static str,
-        login_enabled: bool,
-        catalog: Arc<Catalog>,
-    ) -> Self {
-        let footers = (0..catalog.slots()).map(|_| OnceLock::new()).collect();
+    /// A site without login and without a documentation link.
+    pub fn new(tool: ToolInfo, title: &'static str, catalog: Arc<Catalog>) -> Self {
         Self {
             tool,
             title,
-            login_enabled,
+            login_enabled: false,
+            documentation: None,
+            footers: Self::empty_footers(&catalog),
             catalog,
-            footers,
         }
+    }
+
+    /// The same site with other messages; the footers are rendered again from them.
+    pub(crate) fn with_catalog(self, catalog: Arc<Catalog>) -> Self {
+        Self {
+            footers: Self::empty_footers(&catalog),
+            catalog,
+            ..self
+        }
+    }
+
+    fn empty_footers(catalog: &Catalog) -> Box<[OnceLock<Footer>]> {
+        (0..catalog.slots()).map(|_| OnceLock::new()).collect()
     }
 
     fn footer(&self, messages: &Messages) -> &Footer {

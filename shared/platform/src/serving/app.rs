@@ -39,6 +39,8 @@ pub enum PlatformError {
     Messages(#[from] CatalogError),
     #[error("image sources must be plain https:// origins, got {0:?}")]
     ImageSources(Vec<String>),
+    #[error("the documentation page must be an https:// or http:// address, got {0:?}")]
+    Documentation(String),
 }
 
 /// Everything a tool gets from the platform, built once at start from its configuration.
@@ -80,7 +82,7 @@ impl Platform {
         };
         let catalog = Arc::new(Catalog::platform());
         Self {
-            site: Arc::new(Site::new(tool, title, false, catalog.clone())),
+            site: Arc::new(Site::new(tool, title, catalog.clone())),
             user_agent: UserAgent::new(tool, platform.contact.as_deref()),
             sessions,
             mode,
@@ -115,14 +117,26 @@ impl Platform {
         tool_messages: &'static include_dir::Dir<'static>,
     ) -> Result<Self, PlatformError> {
         let catalog = Arc::new(Catalog::with_tool(tool_messages)?);
-        let site = &self.site;
-        self.site = Arc::new(Site::new(
-            site.tool,
-            site.title,
-            site.login_enabled,
-            catalog.clone(),
-        ));
+        self.site = Arc::new(Arc::unwrap_or_clone(self.site).with_catalog(catalog.clone()));
         self.catalog = catalog;
+        Ok(self)
+    }
+
+    /// Links the header of every page to the tool's documentation page on a wiki (the original
+    /// tools' "Documentation"); an empty `url` links nowhere, for a tool that has no page yet.
+    pub fn with_documentation(mut self, url: &str) -> Result<Self, PlatformError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Ok(self);
+        }
+        let is_web_address = url::Url::parse(url)
+            .is_ok_and(|parsed| matches!(parsed.scheme(), "https" | "http") && parsed.has_host());
+        if !is_web_address {
+            return Err(PlatformError::Documentation(url.to_owned()));
+        }
+        let mut site = Arc::unwrap_or_clone(self.site);
+        site.documentation = Some(url.to_owned());
+        self.site = Arc::new(site);
         Ok(self)
     }
 
@@ -157,8 +171,9 @@ impl Platform {
             kept_groups,
             self.user_agent.clone(),
         )));
-        let site = &self.site;
-        self.site = Arc::new(Site::new(site.tool, site.title, true, site.catalog.clone()));
+        let mut site = Arc::unwrap_or_clone(self.site);
+        site.login_enabled = true;
+        self.site = Arc::new(site);
         Ok(self)
     }
 
