@@ -23,6 +23,7 @@ pub mod telemetry;
 pub use error::ErrorPage;
 pub use i18n::{Gender, Text};
 pub use pages::PageContext;
+pub use pages::form::{FormError, FormFields};
 pub use security::session::Session;
 pub use serving::app::{Platform, PlatformError};
 pub use wikimedia::{ToolInfo, UserAgent, tool_info};

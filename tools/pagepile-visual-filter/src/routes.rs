@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::{StreamExt, stream};
-use platform::{ErrorPage, PageContext, Text, UserAgent};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text, UserAgent};
 use serde::Deserialize;
 use wikimedia::mediawiki::{ClientOptions, MediaWiki};
 use wikimedia::pagepile::{PagePile, PagePileError, Pile};
@@ -124,7 +124,7 @@ const SCRIPT: &str = "/static/pagepile-visual-filter.js";
 struct IndexPage {
     page: PageContext,
     pile: String,
-    error: Option<Text>,
+    error: Option<FormError>,
 }
 
 async fn index(page: PageContext) -> IndexPage {
@@ -154,7 +154,10 @@ async fn to_pile(page: PageContext, Query(query): Query<PileQuery>) -> Response 
             StatusCode::BAD_REQUEST,
             IndexPage {
                 page,
-                error: Some(Text::new("pagepile-visual-filter-error-number").arg(&typed)),
+                error: Some(FormError::in_field(
+                    "page_pile_id",
+                    Text::new("pagepile-visual-filter-error-number").arg(&typed),
+                )),
                 pile: typed,
             },
         )
@@ -251,15 +254,10 @@ async fn filter(
     State(state): State<AppState>,
     page: PageContext,
     Path(id): Path<String>,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
     let id = id_or_400(&id)?;
-    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let ticked: HashSet<&str> = fields
-        .iter()
-        .filter(|(name, _)| name == "file")
-        .map(|(_, title)| title.as_str())
-        .collect();
+    let ticked: HashSet<&str> = fields.get_all("file").collect();
     let pile = state.pile(id).await?;
     // Only the pile's own pages: a title sent that is not in the pile is no choice of its files.
     let kept: Vec<&str> = pile

@@ -2,14 +2,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 use serde::Deserialize;
 
 use crate::domain::{InvalidInput, LanguageCode, MessageKey};
@@ -40,7 +40,7 @@ struct IndexPage {
     page: PageContext,
     key: String,
     language_code: String,
-    errors: Vec<Text>,
+    errors: Vec<FormError>,
 }
 
 async fn index(page: PageContext, Query(input): Query<LookupInput>) -> IndexPage {
@@ -52,12 +52,12 @@ async fn index(page: PageContext, Query(input): Query<LookupInput>) -> IndexPage
     }
 }
 
-async fn show_form(page: PageContext, Form(input): Form<LookupInput>) -> Response {
-    redirect_after_form(page, input, "/show/")
+async fn show_form(page: PageContext, form: FormFields) -> Result<Response, ErrorPage> {
+    Ok(redirect_after_form(page, form.deserialize()?, "/show/"))
 }
 
-async fn redirect_form(page: PageContext, Form(input): Form<LookupInput>) -> Response {
-    redirect_after_form(page, input, "/redirect/")
+async fn redirect_form(page: PageContext, form: FormFields) -> Result<Response, ErrorPage> {
+    Ok(redirect_after_form(page, form.deserialize()?, "/redirect/"))
 }
 
 /// Valid input goes on to the GET page (303, so reloading does not resubmit); invalid input
@@ -70,11 +70,16 @@ fn redirect_after_form(page: PageContext, input: LookupInput, prefix: &str) -> R
             Redirect::to(&target_path(prefix, &key, &language)).into_response()
         }
         (key, language) => {
-            let errors = [key.err(), language.err()]
-                .into_iter()
-                .flatten()
-                .map(|error| error.text())
-                .collect();
+            let errors = [
+                key.err()
+                    .map(|error| FormError::in_field("key", error.text())),
+                language
+                    .err()
+                    .map(|error| FormError::in_field("language-code", error.text())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             let form = IndexPage {
                 page,
                 key: input.key,

@@ -5,15 +5,16 @@
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::error::ErrorPage;
 use crate::i18n::language::{self, KEYS_CODE};
 use crate::i18n::{Catalog, Text};
+use crate::pages::form::FormFields;
 use crate::pages::language_choice::SESSION_KEY;
 use crate::pages::{LANGUAGE_PATH, PageContext};
 use crate::security::redirect::safe_return_path;
@@ -67,8 +68,9 @@ struct Choice {
 async fn choose_language(
     State(catalog): State<Arc<Catalog>>,
     session: Session,
-    Form(choice): Form<Choice>,
+    form: FormFields,
 ) -> Result<Response, ErrorPage> {
+    let choice: Choice = form.deserialize()?;
     let return_to = safe_return_path(choice.return_to.as_deref());
     if choice.language.is_empty() {
         // "The browser's language": forget the stored choice.

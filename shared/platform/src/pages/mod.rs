@@ -1,6 +1,7 @@
-//! HTML pages shared by every tool: the layout context, error pages, the 404 fallback and the
-//! stylesheet.
+//! HTML pages shared by every tool: the layout context, forms and their errors, error pages, the
+//! 404 fallback and the stylesheet.
 
+pub mod form;
 pub mod language_choice;
 pub mod language_menu;
 pub mod logout;

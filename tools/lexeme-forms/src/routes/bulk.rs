@@ -8,15 +8,18 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use platform::i18n::message_syntax::isolated;
 use platform::login::MaybeUser;
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 use serde_json::Value;
 
 use super::form::build_error;
-use super::{AppState, Fields, resolve, unsaved};
+use super::{AppState, resolve, unsaved};
 use crate::bulk::{self, BulkError, BulkLexeme};
 use crate::settings::Wiki;
 use crate::templates::Template;
 use crate::{AUTOCONFIRMED, build, matching};
+
+/// The name of the field of the lexemes, one a line.
+const LINES_FIELD: &str = "lexemes";
 
 #[derive(askama::Template, WebTemplate)]
 #[template(path = "bulk.html")]
@@ -25,7 +28,7 @@ pub(super) struct BulkPage {
     template: &'static Template,
     text: String,
     placeholder: String,
-    errors: Vec<Text>,
+    errors: Vec<FormError>,
     needs_login: bool,
     saves: bool,
 }
@@ -153,15 +156,14 @@ pub(super) async fn submit(
     MaybeUser(user): MaybeUser,
     Path(name): Path<String>,
     uri: Uri,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
     let template = match resolve(&state, page.clone(), &name, &uri) {
         Ok(template) => template,
         Err(response) => return Ok(*response),
     };
     let wiki = Wiki::of(template);
-    let fields = Fields::parse(&body);
-    let text = fields.get("lexemes").unwrap_or_default().to_owned();
+    let text = fields.get(LINES_FIELD).unwrap_or_default().to_owned();
     let mut form = BulkPage {
         page,
         template,
@@ -172,38 +174,48 @@ pub(super) async fn submit(
         saves: state.saves,
     };
     if form.needs_login {
-        form.errors.push(Text::new("lexeme-forms-error-login"));
+        form.errors
+            .push(Text::new("lexeme-forms-error-login").into());
         return Ok((StatusCode::UNAUTHORIZED, form).into_response());
     }
     check_allowed(&state, &user, wiki).await?;
     let lexemes = match bulk::parse(&form.text, template.forms.len()) {
         Ok(lexemes) if lexemes.is_empty() => {
-            form.errors.push(Text::new("lexeme-forms-bulk-empty"));
+            form.errors.push(FormError::in_field(
+                LINES_FIELD,
+                Text::new("lexeme-forms-bulk-empty"),
+            ));
             return Ok((StatusCode::BAD_REQUEST, form).into_response());
         }
         Ok(lexemes) => lexemes,
         Err(errors) => {
-            form.errors.extend(errors.iter().map(bulk_error));
+            form.errors.extend(
+                errors
+                    .iter()
+                    .map(|error| FormError::in_field(LINES_FIELD, bulk_error(error))),
+            );
             return Ok((StatusCode::BAD_REQUEST, form).into_response());
         }
     };
     // Every line's values are checked before anything is saved.
     for lexeme in &lexemes {
         if let Err(error) = build::variants(&lexeme.representations) {
-            form.errors.push(
+            form.errors.push(FormError::in_field(
+                LINES_FIELD,
                 Text::new("lexeme-forms-bulk-line")
                     .num(lexeme.line)
                     .html(form.page.messages.text(&build_error(&error))),
-            );
+            ));
         }
         if lexeme.lexeme_id.is_none() && build::lemma(template, &lexeme.representations).is_none() {
-            form.errors.push(
+            form.errors.push(FormError::in_field(
+                LINES_FIELD,
                 Text::new("lexeme-forms-bulk-line").num(lexeme.line).html(
                     form.page
                         .messages
                         .text(&Text::new("lexeme-forms-error-no-lemma")),
                 ),
-            );
+            ));
         }
     }
     if !form.errors.is_empty() {

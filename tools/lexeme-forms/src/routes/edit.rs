@@ -9,11 +9,11 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::i18n::message_syntax::isolated;
 use platform::login::MaybeUser;
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 use serde_json::Value;
 
 use super::form::{Field, build_error, sections, with_hash};
-use super::{AppState, Fields, resolve, unsaved};
+use super::{AppState, REPRESENTATION_FIELD, resolve, unsaved};
 use crate::matching::{self, FormMatch, OverallMatch};
 use crate::settings::Wiki;
 use crate::templates::Template;
@@ -33,7 +33,7 @@ pub(super) struct EditPage {
     /// Forms of the lexeme that fit no template form, or several: id and values.
     unmatched: Vec<(String, String)>,
     ambiguous: Vec<(String, String)>,
-    errors: Vec<Text>,
+    errors: Vec<FormError>,
     needs_login: bool,
     saves: bool,
 }
@@ -208,8 +208,11 @@ pub(super) async fn page(
         Err(response) => return Ok(*response),
     };
     let loaded = load(&state, template, &lexeme_id).await?;
-    let fields = Fields::parse(uri.query().unwrap_or_default());
-    let added = fields.all("form_representation");
+    let fields = FormFields::parse(uri.query().unwrap_or_default().as_bytes());
+    let added: Vec<String> = fields
+        .get_all(REPRESENTATION_FIELD)
+        .map(str::to_owned)
+        .collect();
     Ok(edit_page(
         &state,
         page,
@@ -230,15 +233,17 @@ pub(super) async fn submit(
     MaybeUser(user): MaybeUser,
     Path((name, lexeme_id)): Path<(String, String)>,
     uri: Uri,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
     let template = match resolve(&state, page.clone(), &name, &uri) {
         Ok(template) => template,
         Err(response) => return Ok(*response),
     };
     let loaded = load(&state, template, &lexeme_id).await?;
-    let fields = Fields::parse(&body);
-    let added = fields.all("form_representation");
+    let added: Vec<String> = fields
+        .get_all(REPRESENTATION_FIELD)
+        .map(str::to_owned)
+        .collect();
     let seen_revision = fields
         .get("_lexeme_revision")
         .unwrap_or_default()
@@ -253,26 +258,31 @@ pub(super) async fn submit(
         user.is_some(),
     );
     if form.needs_login {
-        form.errors.push(Text::new("lexeme-forms-error-login"));
+        form.errors
+            .push(Text::new("lexeme-forms-error-login").into());
         return Ok((StatusCode::UNAUTHORIZED, form).into_response());
     }
     if form.revision != seen_revision {
         // The page shows the lexeme as it is now; what was typed stays in the fields.
-        form.errors
-            .push(Text::new("lexeme-forms-error-changed").arg(&lexeme_id));
+        form.errors.push(
+            Text::new("lexeme-forms-error-changed")
+                .arg(&lexeme_id)
+                .into(),
+        );
         return Ok((StatusCode::CONFLICT, form).into_response());
     }
     if !loaded.fit.fits() {
         form.errors
-            .push(Text::new("lexeme-forms-error-does-not-fit"));
+            .push(Text::new("lexeme-forms-error-does-not-fit").into());
         return Ok((StatusCode::CONFLICT, form).into_response());
     }
     if added.len() != template.forms.len() {
-        form.errors.push(
+        form.errors.push(FormError::in_field(
+            REPRESENTATION_FIELD,
             Text::new("lexeme-forms-error-field-count")
                 .num(added.len())
                 .num(template.forms.len()),
-        );
+        ));
         return Ok((StatusCode::BAD_REQUEST, form).into_response());
     }
     // What the lexeme has, and what was added, per template form.
@@ -295,7 +305,10 @@ pub(super) async fn submit(
         })
         .collect();
     if let Err(error) = crate::build::variants(&added) {
-        form.errors.push(build_error(&error));
+        form.errors.push(FormError::in_field(
+            REPRESENTATION_FIELD,
+            build_error(&error),
+        ));
         return Ok((StatusCode::BAD_REQUEST, form).into_response());
     }
     let updated = match update::update(
@@ -307,13 +320,18 @@ pub(super) async fn submit(
     ) {
         Ok(updated) => updated,
         Err(error) => {
-            form.errors.push(build_error(&error));
+            form.errors.push(FormError::in_field(
+                REPRESENTATION_FIELD,
+                build_error(&error),
+            ));
             return Ok((StatusCode::BAD_REQUEST, form).into_response());
         }
     };
     if updated == loaded.lexeme {
-        form.errors
-            .push(Text::new("lexeme-forms-error-nothing-added"));
+        form.errors.push(FormError::in_field(
+            REPRESENTATION_FIELD,
+            Text::new("lexeme-forms-error-nothing-added"),
+        ));
         return Ok((StatusCode::BAD_REQUEST, form).into_response());
     }
     let wiki = Wiki::of(template);

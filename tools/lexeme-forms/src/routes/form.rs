@@ -7,9 +7,9 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::i18n::message_syntax::isolated;
 use platform::login::MaybeUser;
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 
-use super::{AppState, Fields, resolve, unsaved};
+use super::{AppState, REPRESENTATION_FIELD, resolve, unsaved};
 use crate::build::{self, BuildError};
 use crate::duplicates::Duplicate;
 use crate::matching;
@@ -77,7 +77,7 @@ pub(super) struct TemplatePage {
     target_hash: String,
     /// Lexemes with the same lemma: shown, and the form asks to confirm.
     duplicates: Vec<Duplicate>,
-    errors: Vec<Text>,
+    errors: Vec<FormError>,
     /// Saving needs a login that is missing.
     needs_login: bool,
     /// Nothing is saved: the lexeme is shown as JSON (local development).
@@ -90,10 +90,13 @@ impl TemplatePage {
         page: PageContext,
         template: &'static Template,
         advanced: bool,
-        fields: &Fields,
+        fields: &FormFields,
         logged_in: bool,
     ) -> Self {
-        let values = fields.all("form_representation");
+        let values: Vec<String> = fields
+            .get_all(REPRESENTATION_FIELD)
+            .map(str::to_owned)
+            .collect();
         Self {
             page,
             template,
@@ -188,7 +191,7 @@ async fn show(
         Ok(template) => template,
         Err(response) => return *response,
     };
-    let fields = Fields::parse(uri.query().unwrap_or_default());
+    let fields = FormFields::parse(uri.query().unwrap_or_default().as_bytes());
     TemplatePage::new(&state, page, template, advanced, &fields, user.is_some()).into_response()
 }
 
@@ -198,9 +201,9 @@ pub(super) async fn submit_simple(
     user: MaybeUser,
     name: Path<String>,
     uri: Uri,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
-    submit(state, page, user, name, uri, body, false).await
+    submit(state, page, user, name, uri, fields, false).await
 }
 
 pub(super) async fn submit_advanced(
@@ -209,9 +212,9 @@ pub(super) async fn submit_advanced(
     user: MaybeUser,
     name: Path<String>,
     uri: Uri,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
-    submit(state, page, user, name, uri, body, true).await
+    submit(state, page, user, name, uri, fields, true).await
 }
 
 /// Checks the fields, asks to confirm when lexemes with the same lemma exist, builds the lexeme
@@ -222,46 +225,57 @@ async fn submit(
     MaybeUser(user): MaybeUser,
     Path(name): Path<String>,
     uri: Uri,
-    body: String,
+    fields: FormFields,
     advanced: bool,
 ) -> Result<Response, ErrorPage> {
     let template = match resolve(&state, page.clone(), &name, &uri) {
         Ok(template) => template,
         Err(response) => return Ok(*response),
     };
-    let fields = Fields::parse(&body);
     let mut form = TemplatePage::new(&state, page, template, advanced, &fields, user.is_some());
     if form.needs_login {
-        form.errors.push(Text::new("lexeme-forms-error-login"));
+        form.errors
+            .push(Text::new("lexeme-forms-error-login").into());
         return Ok((StatusCode::UNAUTHORIZED, form).into_response());
     }
-    let values = fields.all("form_representation");
+    let values: Vec<String> = fields
+        .get_all(REPRESENTATION_FIELD)
+        .map(str::to_owned)
+        .collect();
     if values.len() != template.forms.len() {
-        form.errors.push(
+        form.errors.push(FormError::in_field(
+            REPRESENTATION_FIELD,
             Text::new("lexeme-forms-error-field-count")
                 .num(values.len())
                 .num(template.forms.len()),
-        );
+        ));
         return Ok((StatusCode::BAD_REQUEST, form).into_response());
     }
     if !advanced {
         for (value, template_form) in values.iter().zip(&template.forms) {
             if value.trim().is_empty() && !template_form.optional {
-                form.errors
-                    .push(Text::new("lexeme-forms-error-required").html(isolated(
+                form.errors.push(FormError::in_field(
+                    REPRESENTATION_FIELD,
+                    Text::new("lexeme-forms-error-required").html(isolated(
                         &template_form.label,
                         Some(&template.language_code),
-                    )));
+                    )),
+                ));
             }
         }
     }
     let lexeme_id = form.lexeme_id.trim().to_owned();
     if advanced && !lexeme_id.is_empty() && !crate::bulk::is_lexeme_id(&lexeme_id) {
-        form.errors
-            .push(Text::new("lexeme-forms-error-lexeme-id").arg(&lexeme_id));
+        form.errors.push(FormError::in_field(
+            "lexeme_id",
+            Text::new("lexeme-forms-error-lexeme-id").arg(&lexeme_id),
+        ));
     }
     if let Err(error) = build::variants(&values) {
-        form.errors.push(build_error(&error));
+        form.errors.push(FormError::in_field(
+            REPRESENTATION_FIELD,
+            build_error(&error),
+        ));
     }
     if !form.errors.is_empty() {
         return Ok((StatusCode::BAD_REQUEST, form).into_response());
@@ -274,10 +288,10 @@ async fn submit(
             .map(str::to_owned)
             .or_else(|| build::lemma(template, &values).map(str::to_owned));
         let Some(lemma) = lemma else {
-            form.errors.push(build_error(&BuildError::NoLemma));
+            form.errors.push(build_error(&BuildError::NoLemma).into());
             return Ok((StatusCode::BAD_REQUEST, form).into_response());
         };
-        if fields.get("no_duplicate").is_none() {
+        if !fields.has("no_duplicate") {
             let duplicates = crate::wikidata::duplicates(&reader, &template.language_code, &lemma)
                 .await
                 .map_err(|error| super::wiki_error(wiki, &error))?;
@@ -289,7 +303,10 @@ async fn submit(
         let mut lexeme = match build::new_lexeme(template, &values) {
             Ok(lexeme) => lexeme,
             Err(error) => {
-                form.errors.push(build_error(&error));
+                form.errors.push(FormError::in_field(
+                    REPRESENTATION_FIELD,
+                    build_error(&error),
+                ));
                 return Ok((StatusCode::BAD_REQUEST, form).into_response());
             }
         };
@@ -303,11 +320,12 @@ async fn submit(
             .await
             .map_err(|error| super::wiki_error(wiki, &error))?
         else {
-            form.errors.push(
+            form.errors.push(FormError::in_field(
+                "lexeme_id",
                 Text::new("lexeme-forms-error-no-lexeme")
                     .arg(&lexeme_id)
                     .arg(wiki.domain()),
-            );
+            ));
             return Ok((StatusCode::NOT_FOUND, form).into_response());
         };
         let fit = matching::match_template(template, &existing);
@@ -319,7 +337,10 @@ async fn submit(
         ) {
             Ok(lexeme) => lexeme,
             Err(error) => {
-                form.errors.push(build_error(&error));
+                form.errors.push(FormError::in_field(
+                    REPRESENTATION_FIELD,
+                    build_error(&error),
+                ));
                 return Ok((StatusCode::BAD_REQUEST, form).into_response());
             }
         }

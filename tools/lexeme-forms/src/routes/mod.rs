@@ -212,30 +212,9 @@ fn renamed(uri: &Uri, from: &str, to: &str) -> String {
     }
 }
 
-/// The fields of a form or a query string, in order (`form_representation` repeats).
-#[derive(Debug, Default)]
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn parse(text: &str) -> Self {
-        Self(serde_urlencoded::from_str(text).unwrap_or_default())
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-}
+/// The name of the fields of the forms' representations: one per form of the template, in
+/// its order.
+const REPRESENTATION_FIELD: &str = "form_representation";
 
 /// The JSON a lexeme would be saved as (local development, no OAuth consumer).
 fn unsaved(value: &serde_json::Value) -> Response {
@@ -255,13 +234,5 @@ mod tests {
             renamed(&uri, "dutch-feminine-noun", "dutch-noun-feminine"),
             "/template/dutch-noun-feminine/advanced/?lemma=a&x=%2F"
         );
-    }
-
-    #[test]
-    fn query_fields_keep_their_order_and_repeats() {
-        let fields = Fields::parse("form_representation=a&lemma=x&form_representation=b%2Fc");
-        assert_eq!(fields.all("form_representation"), ["a", "b/c"]);
-        assert_eq!(fields.get("lemma"), Some("x"));
-        assert_eq!(fields.get("nothing"), None);
     }
 }

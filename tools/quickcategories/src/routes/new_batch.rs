@@ -5,9 +5,10 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use platform::i18n::Messages;
 use platform::i18n::message_syntax::isolated;
 use platform::login::{MaybeUser, User};
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 
 use super::{AppState, store_error};
 use crate::command::{Command, LineError, PageFlags, parse_commands};
@@ -32,40 +33,6 @@ pub(super) struct NewBatchPage {
     errors: Vec<FormError>,
     /// The user's suggested domains (preferences), offered for the domain field.
     suggested_domains: Vec<String>,
-}
-
-/// A problem with what was sent, shown above the form in the reader's language.
-#[derive(Debug)]
-pub(super) enum FormError {
-    /// About the whole form.
-    Form(Text),
-    /// A line of the commands that is not a command: its number, its text and why.
-    Line {
-        line: usize,
-        text: String,
-        error: Text,
-    },
-}
-
-impl NewBatchPage {
-    /// An error as HTML in this page's language.
-    fn error(&self, error: &FormError) -> askama::filters::Safe<String> {
-        error_html(&self.page, error)
-    }
-}
-
-/// A form error as HTML in the language of `page`.
-pub(super) fn error_html(page: &PageContext, error: &FormError) -> askama::filters::Safe<String> {
-    let messages = &page.messages;
-    askama::filters::Safe(match error {
-        FormError::Form(text) => messages.text(text),
-        FormError::Line { line, text, error } => messages.text(
-            &Text::new("quickcategories-error-line")
-                .num(*line)
-                .html(messages.text(error))
-                .html(isolated(text, None)),
-        ),
-    })
 }
 
 pub(super) fn domain_error(error: &DomainError) -> Text {
@@ -160,36 +127,45 @@ pub(super) async fn create(
     State(state): State<AppState>,
     page: PageContext,
     user: User,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
     state.refuse_if_read_only()?;
-    let fields = Fields::parse(&body);
+    let text = |name| fields.get(name).unwrap_or_default().to_owned();
     let mut form = NewBatchPage {
         page,
         logged_in: true,
         read_only: None,
-        domain: fields.get("domain"),
-        title: fields.get("title"),
-        commands: fields.get("commands"),
+        domain: text("domain"),
+        title: text("title"),
+        commands: text("commands"),
         resolve_redirects: fields.has("resolve_redirects"),
         create_missing_page: fields.has("create_missing_page"),
         errors: Vec::new(),
         suggested_domains: Vec::new(),
     };
     let domain = WikiDomain::parse(&form.domain)
-        .map_err(|e| form.errors.push(FormError::Form(domain_error(&e))))
+        .map_err(|e| {
+            form.errors
+                .push(FormError::in_field("domain", domain_error(&e)))
+        })
         .ok();
     form.errors.extend(check_title(&form.title));
     let commands = match parse_commands(&form.commands) {
         Ok(commands) if commands.is_empty() => {
-            form.errors.push(FormError::Form(Text::new(
-                "quickcategories-error-no-commands",
-            )));
+            form.errors.push(FormError::in_field(
+                "commands",
+                Text::new("quickcategories-error-no-commands"),
+            ));
             Vec::new()
         }
         Ok(commands) => commands,
         Err(errors) => {
-            form.errors.extend(errors.into_iter().map(line_form_error));
+            let messages = &form.page.messages;
+            form.errors.extend(
+                errors
+                    .into_iter()
+                    .map(|error| line_form_error(messages, "commands", error)),
+            );
             Vec::new()
         }
     };
@@ -214,47 +190,35 @@ pub(super) async fn create(
     store_batch(&state, &user, &domain, &form.title, commands, &defaults).await
 }
 
-/// The fields of a posted form (`application/x-www-form-urlencoded`).
-pub(super) struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    pub(super) fn parse(body: &str) -> Self {
-        Self(serde_urlencoded::from_str(body).unwrap_or_default())
-    }
-
-    /// The field's value; empty if it was not sent.
-    pub(super) fn get(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    /// Whether the field was sent (a checked checkbox).
-    pub(super) fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(n, _)| n == name)
-    }
-}
-
-/// A bad line of the commands, as the form shows it.
-pub(super) fn line_form_error(error: crate::command::ParseError) -> FormError {
-    FormError::Line {
-        line: error.line,
-        error: line_error(&error.error),
-        text: error.text,
-    }
+/// A line of the commands (made of the field `field`) that is not a command, as the form
+/// shows it, in the language of `messages`.
+pub(super) fn line_form_error(
+    messages: &Messages,
+    field: &'static str,
+    error: crate::command::ParseError,
+) -> FormError {
+    FormError::in_field(
+        field,
+        Text::new("quickcategories-error-line")
+            .num(error.line)
+            .html(messages.text(&line_error(&error.error)))
+            .html(isolated(&error.text, None)),
+    )
 }
 
 /// The batch title's problem, if it has one.
 pub(super) fn check_title(title: &str) -> Option<FormError> {
     (title.chars().count() > MAX_TITLE_CHARS).then(|| {
-        FormError::Form(Text::new("quickcategories-error-title-too-long").num(MAX_TITLE_CHARS))
+        FormError::in_field(
+            "title",
+            Text::new("quickcategories-error-title-too-long").num(MAX_TITLE_CHARS),
+        )
     })
 }
 
 /// Every action whose prefix is no name of the wiki's category namespace: namespace names can
-/// only be checked against the wiki itself.
+/// only be checked against the wiki itself. The errors are the form's (the wiki and the
+/// commands together), of no one field.
 pub(super) async fn check_namespaces(
     state: &AppState,
     domain: &WikiDomain,
@@ -275,7 +239,7 @@ pub(super) async fn check_namespaces(
                     .iter()
                     .filter(|a| !namespace.is_category_prefix(a.prefix()))
                 {
-                    errors.push(FormError::Form(
+                    errors.push(FormError::new(
                         Text::new("quickcategories-error-not-category-namespace")
                             .num(index + 1)
                             .html(isolated(&command.page, Some(&lang)))
@@ -287,7 +251,7 @@ pub(super) async fn check_namespaces(
         }
         Err(error) => {
             tracing::warn!(%error, %domain, "siteinfo failed");
-            errors.push(FormError::Form(
+            errors.push(FormError::new(
                 Text::new("quickcategories-error-namespaces")
                     .arg(domain.as_str())
                     .arg(error),

@@ -6,14 +6,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use platform::login::{MaybeUser, User};
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 use serde::Deserialize;
 
 use super::AppState;
-use super::new_batch::{
-    Fields, FormError, check_namespaces, check_title, error_html, line_error, line_form_error,
-    store_batch,
-};
+use super::new_batch::{check_namespaces, check_title, line_error, line_form_error, store_batch};
 use crate::command::{PageFlags, parse_commands, parse_line};
 use crate::domain::WikiDomain;
 use platform::i18n::message_syntax::isolated;
@@ -34,13 +31,9 @@ pub(super) struct PileBatchPage {
 }
 
 impl PileBatchPage {
-    fn error(&self, error: &FormError) -> askama::filters::Safe<String> {
-        error_html(&self.page, error)
-    }
-
     /// The form again with `error`, answered with `status`.
-    fn refused(mut self, status: StatusCode, error: Text) -> Response {
-        self.errors.push(FormError::Form(error));
+    fn refused(mut self, status: StatusCode, error: FormError) -> Response {
+        self.errors.push(error);
         (status, self).into_response()
     }
 }
@@ -77,17 +70,17 @@ pub(super) async fn create(
     State(state): State<AppState>,
     page: PageContext,
     user: User,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
     state.refuse_if_read_only()?;
-    let fields = Fields::parse(&body);
+    let text = |name| fields.get(name).unwrap_or_default().to_owned();
     let mut form = PileBatchPage {
         page,
         logged_in: true,
         read_only: None,
-        pile: fields.get("page_pile_id").trim().to_owned(),
-        actions: fields.get("actions"),
-        title: fields.get("title"),
+        pile: text("page_pile_id").trim().to_owned(),
+        actions: text("actions"),
+        title: text("title"),
         resolve_redirects: fields.has("resolve_redirects"),
         create_missing_page: fields.has("create_missing_page"),
         errors: Vec::new(),
@@ -95,13 +88,15 @@ pub(super) async fn create(
     let pile_id = match form.pile.parse::<u64>() {
         Ok(id) if id > 0 => Some(id),
         _ if form.pile.is_empty() => {
-            form.errors.push(FormError::Form(Text::new(
-                "quickcategories-error-pile-missing",
-            )));
+            form.errors.push(FormError::in_field(
+                "page_pile_id",
+                Text::new("quickcategories-error-pile-missing"),
+            ));
             None
         }
         _ => {
-            form.errors.push(FormError::Form(
+            form.errors.push(FormError::in_field(
+                "page_pile_id",
                 Text::new("quickcategories-error-pile-number").arg(&form.pile),
             ));
             None
@@ -109,11 +104,13 @@ pub(super) async fn create(
     };
     form.errors.extend(check_title(&form.title));
     if form.actions.trim().is_empty() {
-        form.errors.push(FormError::Form(Text::new(
-            "quickcategories-error-actions-missing",
-        )));
+        form.errors.push(FormError::in_field(
+            "actions",
+            Text::new("quickcategories-error-actions-missing"),
+        ));
     } else if let Err(error) = parse_line(&format!("Page|{}", form.actions)) {
-        form.errors.push(FormError::Form(
+        form.errors.push(FormError::in_field(
+            "actions",
             Text::new("quickcategories-error-actions")
                 .html(form.page.messages.text(&line_error(&error)))
                 .html(isolated(&form.actions, None)),
@@ -128,14 +125,19 @@ pub(super) async fn create(
         Err(PagePileError::NoSuchPile) => {
             return Ok(form.refused(
                 StatusCode::NOT_FOUND,
-                Text::new("quickcategories-error-pile-not-found").num(pile_id),
+                FormError::in_field(
+                    "page_pile_id",
+                    Text::new("quickcategories-error-pile-not-found").num(pile_id),
+                ),
             ));
         }
         Err(error) => {
             tracing::warn!(%error, pile_id, "PagePile failed");
             return Ok(form.refused(
                 StatusCode::BAD_GATEWAY,
-                Text::new("quickcategories-error-pagepile-unreachable").arg(error),
+                Text::new("quickcategories-error-pagepile-unreachable")
+                    .arg(error)
+                    .into(),
             ));
         }
     };
@@ -146,15 +148,21 @@ pub(super) async fn create(
     else {
         return Ok(form.refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Text::new("quickcategories-error-pile-wiki-unknown")
-                .num(pile_id)
-                .arg(&pile.wiki),
+            FormError::in_field(
+                "page_pile_id",
+                Text::new("quickcategories-error-pile-wiki-unknown")
+                    .num(pile_id)
+                    .arg(&pile.wiki),
+            ),
         ));
     };
     if pile.pages.is_empty() {
         return Ok(form.refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Text::new("quickcategories-error-pile-empty").num(pile_id),
+            FormError::in_field(
+                "page_pile_id",
+                Text::new("quickcategories-error-pile-empty").num(pile_id),
+            ),
         ));
     }
 
@@ -166,7 +174,12 @@ pub(super) async fn create(
     let commands = match parse_commands(&lines) {
         Ok(commands) => commands,
         Err(errors) => {
-            form.errors.extend(errors.into_iter().map(line_form_error));
+            let messages = &form.page.messages;
+            form.errors.extend(
+                errors
+                    .into_iter()
+                    .map(|error| line_form_error(messages, "actions", error)),
+            );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response());
         }
     };

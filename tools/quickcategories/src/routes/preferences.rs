@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::i18n::Messages;
 use platform::login::{MaybeUser, User};
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 
-use super::new_batch::{Fields, domain_error};
+use super::new_batch::domain_error;
 use super::{AppState, store_error};
 use crate::preferences::{MAX_SUGGESTED_DOMAINS, PreferenceError, Preferences, Watchlist};
 use crate::store::BatchStore;
@@ -23,8 +23,7 @@ pub(super) struct PreferencesPage {
     default_domain: String,
     suggested_domains: String,
     watchlist: String,
-    /// Each problem, as HTML in the page's language.
-    errors: Vec<String>,
+    errors: Vec<FormError>,
 }
 
 impl PreferencesPage {
@@ -38,26 +37,29 @@ impl PreferencesPage {
     }
 }
 
-/// A problem with the form, as HTML in the language of `messages`.
-fn error_html(messages: &Messages, error: &PreferenceError) -> String {
-    let text = match error {
-        PreferenceError::DefaultDomain(error) => {
+/// A problem with the form, its domain reasons in the language of `messages`.
+fn form_error(messages: &Messages, error: &PreferenceError) -> FormError {
+    match error {
+        PreferenceError::DefaultDomain(error) => FormError::in_field(
+            "default_domain",
             Text::new("quickcategories-preferences-error-default-domain")
-                .html(messages.text(&domain_error(error)))
-        }
-        PreferenceError::SuggestedDomain(line, error) => {
+                .html(messages.text(&domain_error(error))),
+        ),
+        PreferenceError::SuggestedDomain(line, error) => FormError::in_field(
+            "suggested_domains",
             Text::new("quickcategories-preferences-error-suggested-domain")
                 .num(*line)
-                .html(messages.text(&domain_error(error)))
-        }
-        PreferenceError::TooManySuggestions => {
-            Text::new("quickcategories-preferences-error-too-many").num(MAX_SUGGESTED_DOMAINS)
-        }
-        PreferenceError::Watchlist(error) => {
-            Text::new("quickcategories-preferences-error-watchlist").arg(&error.0)
-        }
-    };
-    messages.text(&text)
+                .html(messages.text(&domain_error(error))),
+        ),
+        PreferenceError::TooManySuggestions => FormError::in_field(
+            "suggested_domains",
+            Text::new("quickcategories-preferences-error-too-many").num(MAX_SUGGESTED_DOMAINS),
+        ),
+        PreferenceError::Watchlist(error) => FormError::in_field(
+            "watchlist",
+            Text::new("quickcategories-preferences-error-watchlist").arg(&error.0),
+        ),
+    }
 }
 
 pub(super) async fn page(
@@ -93,13 +95,13 @@ pub(super) async fn save(
     State(state): State<AppState>,
     page: PageContext,
     user: User,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
-    let fields = Fields::parse(&body);
+    let text = |name| fields.get(name).unwrap_or_default().to_owned();
     let (default_domain, suggested, watchlist) = (
-        fields.get("default_domain"),
-        fields.get("suggested_domains"),
-        fields.get("watchlist"),
+        text("default_domain"),
+        text("suggested_domains"),
+        text("watchlist"),
     );
     match Preferences::parse(&default_domain, &suggested, &watchlist) {
         Ok(preferences) => {
@@ -119,7 +121,7 @@ pub(super) async fn save(
                 watchlist,
                 errors: errors
                     .iter()
-                    .map(|error| error_html(&page.messages, error))
+                    .map(|error| form_error(&page.messages, error))
                     .collect(),
                 page,
             },

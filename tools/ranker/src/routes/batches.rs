@@ -6,14 +6,13 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use platform::i18n::Messages;
 use platform::i18n::message_syntax::isolated;
 use platform::login::{MaybeUser, User};
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 
 use super::edit::parse_reason;
-use super::{
-    AppState, Fields, FormError, error_html, set_rank_key, value_language, wikibase_error,
-};
+use super::{AppState, set_rank_key, value_language, wikibase_error};
 use crate::batch::{self, EntityOutcome, Outcome};
 use crate::batch_parse::{
     Instruction, LineError, LineProblem, QueryResults, QueryShapeError, instructions_from_query,
@@ -71,10 +70,6 @@ pub(super) struct BatchPage {
 }
 
 impl BatchPage {
-    fn error(&self, error: &FormError) -> askama::filters::Safe<String> {
-        error_html(&self.page, error)
-    }
-
     fn set_rank_key(&self, rank: &Rank) -> &'static str {
         set_rank_key(*rank)
     }
@@ -195,7 +190,7 @@ pub(super) async fn collective_set(
     page: PageContext,
     user: User,
     Path((source, wiki, rank)): Path<(String, String, String)>,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
     let rank = parse_rank(&rank)?;
     run_form(
@@ -204,7 +199,7 @@ pub(super) async fn collective_set(
         user,
         (source, wiki),
         Some(RankChange::Set(rank)),
-        body,
+        fields,
     )
     .await
 }
@@ -214,9 +209,9 @@ pub(super) async fn collective_increment(
     page: PageContext,
     user: User,
     Path(path): Path<(String, String)>,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
-    run_form(state, page, user, path, Some(RankChange::Increment), body).await
+    run_form(state, page, user, path, Some(RankChange::Increment), fields).await
 }
 
 pub(super) async fn individual_run(
@@ -224,9 +219,9 @@ pub(super) async fn individual_run(
     page: PageContext,
     user: User,
     Path(path): Path<(String, String)>,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
-    run_form(state, page, user, path, None, body).await
+    run_form(state, page, user, path, None, fields).await
 }
 
 /// The posted batch form: parsed (or the query run) and checked, then run; or shown again with
@@ -237,19 +232,19 @@ async fn run_form(
     user: User,
     (source, wiki): (String, String),
     change: Option<RankChange>,
-    body: String,
+    fields: FormFields,
 ) -> Result<Response, ErrorPage> {
     let source = Source::parse(&source)?;
     let wiki = batch_wiki(&state, source, &wiki)?;
-    let fields = Fields::parse(&body);
     let mut form = empty_form(page, true, wiki.clone(), source, change.is_some());
-    form.text = fields.get(form.field());
-    form.reason = fields.get("reason").trim().to_owned();
-    form.summary = fields.get("summary");
+    let text_field = form.field();
+    form.text = fields.get(text_field).unwrap_or_default().to_owned();
+    form.reason = fields.get("reason").unwrap_or_default().trim().to_owned();
+    form.summary = fields.get("summary").unwrap_or_default().to_owned();
 
     let reason = match change {
         Some(change) => parse_reason(&form.reason, change, &wiki)
-            .map_err(|error| form.errors.push(FormError::Form(error)))
+            .map_err(|error| form.errors.push(FormError::in_field("reason", error)))
             .ok()
             .flatten(),
         None => None,
@@ -278,7 +273,8 @@ async fn run_form(
                     tracing::warn!(%detail, "query service unreachable");
                     status = StatusCode::BAD_GATEWAY;
                 }
-                form.errors.push(FormError::Form(sparql_error(error)));
+                form.errors
+                    .push(FormError::in_field(text_field, sparql_error(error)));
                 Ok(Vec::new())
             })
         }
@@ -286,13 +282,20 @@ async fn run_form(
     let instructions: Vec<Instruction> = match parsed {
         Ok(instructions) => instructions,
         Err(lines) => {
-            form.errors.extend(lines.into_iter().map(line_form_error));
+            let messages = &form.page.messages;
+            form.errors.extend(
+                lines
+                    .into_iter()
+                    .map(|line| line_form_error(messages, text_field, line)),
+            );
             Vec::new()
         }
     };
     if instructions.is_empty() && form.errors.is_empty() {
-        form.errors
-            .push(FormError::Form(Text::new("ranker-error-empty-batch")));
+        form.errors.push(FormError::in_field(
+            text_field,
+            Text::new("ranker-error-empty-batch"),
+        ));
     }
     if !form.errors.is_empty() {
         return Ok((status, form).into_response());
@@ -347,8 +350,8 @@ fn sparql_error(error: QueryError) -> Text {
     }
 }
 
-/// A bad line as the form shows it.
-fn line_form_error(error: LineError) -> FormError {
+/// A bad line of the field `field` as the form shows it, in the language of `messages`.
+fn line_form_error(messages: &Messages, field: &'static str, error: LineError) -> FormError {
     let text = match &error.problem {
         LineProblem::NotAStatement(_) => Text::new("ranker-line-not-a-statement"),
         LineProblem::MissingRank => Text::new("ranker-line-missing-rank"),
@@ -366,11 +369,13 @@ fn line_form_error(error: LineError) -> FormError {
             Text::new("ranker-line-missing-binding").arg(format!("?{variable}"))
         }
     };
-    FormError::Line {
-        line: error.line,
-        text: error.text,
-        error: text,
-    }
+    FormError::in_field(
+        field,
+        Text::new("ranker-error-line")
+            .num(error.line)
+            .html(messages.text(&text))
+            .html(isolated(&error.text, None)),
+    )
 }
 
 /// One entity's line of the results.

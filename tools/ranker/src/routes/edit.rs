@@ -10,13 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::i18n::message_syntax::isolated;
 use platform::login::{MaybeUser, User};
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 use serde::Deserialize;
 
-use super::{
-    AppState, Fields, FormError, error_html, rank_key, set_rank_key, value_language, wiki_error,
-    wikibase_error,
-};
+use super::{AppState, rank_key, set_rank_key, value_language, wiki_error, wikibase_error};
 use crate::batch::changed_statements;
 use crate::batch_parse::Instruction;
 use crate::ids::{EntityId, ItemId, PropertyId, StatementId};
@@ -60,10 +57,6 @@ pub(super) struct EditPage {
 }
 
 impl EditPage {
-    fn error(&self, error: &FormError) -> askama::filters::Safe<String> {
-        error_html(&self.page, error)
-    }
-
     fn rank_key(&self, rank: &Rank) -> &'static str {
         rank_key(*rank)
     }
@@ -258,7 +251,7 @@ pub(super) async fn set_rank(
     page: PageContext,
     user: User,
     Path((wiki, entity, property, rank)): Path<(String, String, String, String)>,
-    body: String,
+    form: FormFields,
 ) -> Result<Response, ErrorPage> {
     let rank = super::batches::parse_rank(&rank)?;
     change(
@@ -267,7 +260,7 @@ pub(super) async fn set_rank(
         user,
         (wiki, entity, property),
         RankChange::Set(rank),
-        body,
+        form,
     )
     .await
 }
@@ -277,9 +270,9 @@ pub(super) async fn increment(
     page: PageContext,
     user: User,
     Path(path): Path<(String, String, String)>,
-    body: String,
+    form: FormFields,
 ) -> Result<Response, ErrorPage> {
-    change(state, page, user, path, RankChange::Increment, body).await
+    change(state, page, user, path, RankChange::Increment, form).await
 }
 
 /// The reason field checked against the change and the wiki: `None` if it is empty.
@@ -310,42 +303,44 @@ async fn change(
     user: User,
     path: (String, String, String),
     change: RankChange,
-    body: String,
+    form: FormFields,
 ) -> Result<Response, ErrorPage> {
     let (wiki, id, property) = parse_path(&state, &path)?;
-    let fields = Fields::parse(&body);
-    let base_revision: u64 = fields
+    let base_revision: u64 = form
         .get("base_revision_id")
+        .unwrap_or_default()
         .parse()
         .map_err(|_| ErrorPage::bad_request(Text::new("ranker-error-no-base-revision")))?;
     // Checkboxes arrive as `statement=<id>`; the original tool's form named each checkbox
     // after its statement, and forms written for it keep working.
-    let checked: Vec<String> = fields
-        .all()
+    let checked: Vec<String> = form
         .iter()
-        .filter_map(|(name, value)| match name.as_str() {
-            "statement" => Some(value.clone()),
+        .filter_map(|(name, value)| match name {
+            "statement" => Some(value.to_owned()),
             other if StatementId::parse(other).is_ok() => Some(other.to_owned()),
             _ => None,
         })
         .collect();
     let choice = Choice {
         checked: checked.iter().cloned().collect(),
-        reason: fields.get("reason").trim().to_owned(),
-        summary: fields.get("summary"),
+        reason: form.get("reason").unwrap_or_default().trim().to_owned(),
+        summary: form.get("summary").unwrap_or_default().to_owned(),
     };
     let mut errors = Vec::new();
     let reason = parse_reason(&choice.reason, change, &wiki)
-        .map_err(|error| errors.push(FormError::Form(error)))
+        .map_err(|error| errors.push(FormError::in_field("reason", error)))
         .ok()
         .flatten();
     if checked.is_empty() {
-        errors.push(FormError::Form(Text::new("ranker-error-nothing-chosen")));
+        errors.push(FormError::in_field(
+            "statement",
+            Text::new("ranker-error-nothing-chosen"),
+        ));
     }
     if !errors.is_empty() {
-        let mut form = load(&state, page, true, wiki, id, property, choice).await?;
-        form.errors = errors;
-        return Ok((StatusCode::BAD_REQUEST, form).into_response());
+        let mut edit_page = load(&state, page, true, wiki, id, property, choice).await?;
+        edit_page.errors = errors;
+        return Ok((StatusCode::BAD_REQUEST, edit_page).into_response());
     }
 
     let client = state.as_user(&user, &wiki).await?;

@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::i18n::message_syntax::isolated;
 use platform::login::MaybeUser;
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 use serde::Deserialize;
 
-use super::{AppState, Fields, FormError, error_html, wiki_error};
+use super::{AppState, wiki_error};
 use crate::ids::{EntityId, PropertyId};
 use crate::wikibase;
 use crate::wikis::{Wiki, Wikis};
@@ -42,12 +42,6 @@ pub(super) struct IndexPage {
     entity_id: String,
     property_id: String,
     errors: Vec<FormError>,
-}
-
-impl IndexPage {
-    fn error(&self, error: &FormError) -> askama::filters::Safe<String> {
-        error_html(&self.page, error)
-    }
 }
 
 /// The original tool's start page took its fields from the query string too (links on wikis
@@ -82,18 +76,21 @@ pub(super) async fn go_to_edit(
     State(state): State<AppState>,
     page: PageContext,
     MaybeUser(user): MaybeUser,
-    body: String,
+    form: FormFields,
 ) -> Result<Response, ErrorPage> {
-    let fields = Fields::parse(&body);
     let (domain, entity_text, property_text) = (
-        fields.get("wiki"),
-        fields.get("entity_id").trim().to_owned(),
-        fields.get("property_id").trim().to_owned(),
+        form.get("wiki").unwrap_or_default().to_owned(),
+        form.get("entity_id").unwrap_or_default().trim().to_owned(),
+        form.get("property_id")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
     );
     let mut errors = Vec::new();
     let wiki = state.wikis.find(&domain).cloned();
     if wiki.is_none() {
-        errors.push(FormError::Form(
+        errors.push(FormError::in_field(
+            "wiki",
             Text::new("ranker-error-unknown-wiki")
                 .html(isolated(&domain, None))
                 .arg(state.wikis.domains()),
@@ -102,13 +99,14 @@ pub(super) async fn go_to_edit(
     let entity = match &wiki {
         Some(wiki) => resolve_entity(&state, wiki, &entity_text)
             .await?
-            .map_err(|error| errors.push(FormError::Form(error)))
+            .map_err(|error| errors.push(FormError::in_field("entity_id", error)))
             .ok(),
         None => None,
     };
     let property = PropertyId::parse(&property_text)
         .map_err(|_| {
-            errors.push(FormError::Form(
+            errors.push(FormError::in_field(
+                "property_id",
                 Text::new("ranker-error-not-a-property").html(isolated(&property_text, None)),
             ))
         })
@@ -163,13 +161,13 @@ async fn resolve_entity(
 pub(super) async fn go_to_batch(
     State(state): State<AppState>,
     Path((source, mode)): Path<(String, String)>,
-    body: String,
+    form: FormFields,
 ) -> Result<Redirect, ErrorPage> {
     let source = super::batches::Source::parse(&source)?;
     if !matches!(mode.as_str(), "collective" | "individual") {
         return Err(ErrorPage::not_found(Text::new("platform-no-page")));
     }
-    let wiki = state.wiki(&Fields::parse(&body).get("wiki"))?;
+    let wiki = state.wiki(form.get("wiki").unwrap_or_default())?;
     Ok(Redirect::to(&format!(
         "/batch/{}/{mode}/{}/",
         source.as_str(),

@@ -10,9 +10,9 @@ use axum::response::Redirect;
 use axum::routing::get;
 use platform::i18n::language::{self, KEYS_CODE};
 use platform::pages::language_choice;
-use platform::{ErrorPage, Session, Text};
+use platform::{ErrorPage, FormFields, Session, Text};
 
-use super::{AppState, Fields};
+use super::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -60,13 +60,13 @@ async fn settings() -> Redirect {
 async fn save_settings(
     State(state): State<AppState>,
     session: Session,
-    body: String,
+    form: FormFields,
 ) -> Result<Redirect, ErrorPage> {
-    let wanted = Fields::parse(&body).get("interface-language-code");
-    let code = language::normalize(&wanted)
+    let wanted = form.get("interface-language-code").unwrap_or_default();
+    let code = language::normalize(wanted)
         .filter(|code| state.catalog.has_language(code) || code == KEYS_CODE)
         .ok_or_else(|| {
-            ErrorPage::bad_request(Text::new("platform-language-unknown").arg(&wanted))
+            ErrorPage::bad_request(Text::new("platform-language-unknown").arg(wanted))
         })?;
     session.insert(language_choice::SESSION_KEY, &code);
     Ok(Redirect::to("/"))

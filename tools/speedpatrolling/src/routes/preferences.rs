@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use platform::login::User;
-use platform::{ErrorPage, PageContext, Session, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Session, Text};
 
 use super::{load_state, readable_scripts, update_state, wiki_as};
 use crate::scripts::{self, OFFERED};
@@ -19,7 +19,7 @@ pub(super) struct SettingsPage {
     offered: &'static [&'static str],
     selected: Vec<String>,
     guessed: bool,
-    error: Option<Text>,
+    error: Option<FormError>,
 }
 
 impl SettingsPage {
@@ -56,14 +56,9 @@ pub(super) async fn save(
     page: PageContext,
     session: Session,
     _user: User,
-    body: String,
+    fields: FormFields,
 ) -> Response {
-    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let chosen: Vec<String> = fields
-        .into_iter()
-        .filter(|(name, _)| name == "script")
-        .map(|(_, value)| value)
-        .collect();
+    let chosen: Vec<String> = fields.get_all("script").map(str::to_owned).collect();
     let unknown: Vec<&String> = chosen
         .iter()
         .filter(|s| !OFFERED.contains(&s.as_str()))
@@ -91,7 +86,7 @@ pub(super) async fn save(
             offered: OFFERED,
             selected: chosen,
             guessed: false,
-            error: Some(error),
+            error: Some(FormError::in_field("script", error)),
         };
         return (StatusCode::BAD_REQUEST, form).into_response();
     }

@@ -4,12 +4,12 @@
 //! `{"error": {"code", "info"}}` with the refusal's status, `info` in the user's language.
 //! (The platform's own refusals before them — CSRF, cross-origin — are its error pages.)
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
 use platform::login::MaybeUser;
-use platform::{ErrorPage, PageContext, Text};
+use platform::{ErrorPage, FormFields, PageContext, Text};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wikimedia::mediawiki::ClientOptions;
@@ -94,10 +94,11 @@ pub(super) async fn add_statement(
     page: PageContext,
     user: MaybeUser,
     Path(domain): Path<String>,
-    Form(form): Form<NewStatement>,
-) -> Response {
+    form: FormFields,
+) -> Result<Response, ErrorPage> {
+    let form = form.deserialize()?;
     let answer = new_statement(&state, &page, user, &domain, form).await;
-    json_answer(&page, answer)
+    Ok(json_answer(&page, answer))
 }
 
 async fn new_statement(
@@ -210,10 +211,11 @@ pub(super) async fn add_qualifier(
     page: PageContext,
     user: MaybeUser,
     Path(domain): Path<String>,
-    Form(form): Form<NewRegion>,
-) -> Response {
+    form: FormFields,
+) -> Result<Response, ErrorPage> {
+    let form = form.deserialize()?;
     let answer = new_region(&state, user, &domain, form).await;
-    json_answer(&page, answer)
+    Ok(json_answer(&page, answer))
 }
 
 async fn new_region(

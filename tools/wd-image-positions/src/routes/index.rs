@@ -2,10 +2,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use platform::{PageContext, Text};
+use platform::{ErrorPage, FormError, FormFields, PageContext, Text};
 use serde::Deserialize;
 
 use crate::input::{self, PropertyId};
@@ -32,7 +31,7 @@ pub(super) struct Typed {
 pub(super) struct IndexPage {
     page: PageContext,
     typed: Typed,
-    error: Option<Text>,
+    error: Option<FormError>,
 }
 
 impl IndexPage {
@@ -51,8 +50,9 @@ pub(super) async fn show(page: PageContext) -> IndexPage {
 
 /// Where the form leads: an item's page (or its IIIF manifest), a file's page, a region's
 /// page; input that names none of them shows the form again with the error and what was typed.
-pub(super) async fn go(page: PageContext, Form(typed): Form<Typed>) -> Response {
-    match destination(&typed) {
+pub(super) async fn go(page: PageContext, form: FormFields) -> Result<Response, ErrorPage> {
+    let typed: Typed = form.deserialize()?;
+    Ok(match destination(&typed) {
         Ok(Some(path)) => Redirect::to(&path).into_response(),
         Ok(None) => Redirect::to("/").into_response(),
         Err(error) => (
@@ -64,7 +64,7 @@ pub(super) async fn go(page: PageContext, Form(typed): Form<Typed>) -> Response 
             },
         )
             .into_response(),
-    }
+    })
 }
 
 fn filled(field: &Option<String>) -> Option<&str> {
@@ -74,17 +74,23 @@ fn filled(field: &Option<String>) -> Option<&str> {
         .filter(|text| !text.is_empty())
 }
 
-fn destination(typed: &Typed) -> Result<Option<String>, Text> {
+fn destination(typed: &Typed) -> Result<Option<String>, FormError> {
     let property = match filled(&typed.property_id) {
-        Some(text) => Some(
-            PropertyId::parse(text)
-                .ok_or_else(|| Text::new("wd-image-positions-error-property").arg(text))?,
-        ),
+        Some(text) => Some(PropertyId::parse(text).ok_or_else(|| {
+            FormError::in_field(
+                "property_id",
+                Text::new("wd-image-positions-error-property").arg(text),
+            )
+        })?),
         None => None,
     };
     if let Some(text) = filled(&typed.item_id) {
-        let id = input::entity_from_input(text)
-            .map_err(|_| Text::new("wd-image-positions-error-entity-input").arg(text))?;
+        let id = input::entity_from_input(text).map_err(|_| {
+            FormError::in_field(
+                "item_id",
+                Text::new("wd-image-positions-error-entity-input").arg(text),
+            )
+        })?;
         let path = match (&property, typed.manifest.is_some()) {
             (Some(property), true) => format!("/iiif/{id}/{property}/manifest.json"),
             (None, true) => format!("/iiif/{id}/P18/manifest.json"),
@@ -94,12 +100,21 @@ fn destination(typed: &Typed) -> Result<Option<String>, Text> {
         return Ok(Some(path));
     }
     if let Some(text) = filled(&typed.image_title) {
-        let name = input::file_from_input(text)
-            .map_err(|_| Text::new("wd-image-positions-error-file-input").arg(text))?;
+        let name = input::file_from_input(text).map_err(|_| {
+            FormError::in_field(
+                "image_title",
+                Text::new("wd-image-positions-error-file-input").arg(text),
+            )
+        })?;
         return Ok(Some(format!("/file/{}", path_segment(&name.url_form()))));
     }
     if let Some(text) = filled(&typed.iiif_region) {
-        Region::parse(text).map_err(|_| Text::new("wd-image-positions-error-region").arg(text))?;
+        Region::parse(text).map_err(|_| {
+            FormError::in_field(
+                "iiif_region",
+                Text::new("wd-image-positions-error-region").arg(text),
+            )
+        })?;
         let path = format!("/iiif_region/{}", path_segment(text));
         return Ok(Some(match &property {
             Some(property) => format!("{path}/{property}"),
