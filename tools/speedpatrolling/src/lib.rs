@@ -1,6 +1,7 @@
 //! SpeedPatrolling: serves a patroller unpatrolled edits of a wiki (Wikidata by default) one at a
 //! time, with Patrol, Rollback and Skip buttons, skipping what they cannot read or keep skipping.
 
+mod diff_html;
 mod patrol_state;
 mod routes;
 pub mod scripts;

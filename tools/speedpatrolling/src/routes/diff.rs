@@ -137,7 +137,7 @@ pub(super) async fn show(
         new_user: UserLink::new(&settings, &diff.new_user),
         old_comment: diff.old_comment,
         new_comment: diff.new_comment,
-        diff_html: diff.body,
+        diff_html: crate::diff_html::sanitized_rows(&diff.body),
         can_rollback: super::rights_on_wiki(&user, &settings)
             .await?
             .has_right("rollback"),
