@@ -6,7 +6,7 @@
 //! of a page (layout, messages in their language, error pages, sessions, CSRF protection,
 //! login) is here, once. Clients of Wikimedia's services (the Action API, rights, the site
 //! matrix, PagePile, the query service, Wikibase) are the `wikimedia` crate's; Toolforge's
-//! database service, ToolsDB, is [`toolsdb`] here (feature `toolsdb`).
+//! database service, ToolsDB, is `toolsdb` here (feature `toolsdb`).
 //!
 //! The folders are layers, each using only those before it (`tests/module_order.rs`):
 //! `i18n` → `error` → `security` → `login` → `pages` → `serving`; `config`, `telemetry` and
