@@ -30,12 +30,13 @@ test:
 db-image:
     bash ci/mariadb-test-image.sh
 
-# Only the database tests (store contract, outage and recovery), e.g. against TEST_MARIADB_URL.
+# Only the database tests (ToolsDB's pool and migrations, store contract, outage and recovery), e.g. against TEST_MARIADB_URL.
 test-db:
     #!/usr/bin/env bash
     set -euo pipefail
     image=$(bash ci/mariadb-test-image.sh)
     if [[ -n "$image" ]]; then export TEST_MARIADB_IMAGE="$image"; fi
+    cargo test --locked -p platform --test toolsdb
     cargo test --locked -p quickcategories --test store_contract --test web --test runner
 
 # A new tool in tools/<name>/, deployable as it is: `just new-tool my-tool [--with-login] [--with-database]` (docs/new-tool.md).

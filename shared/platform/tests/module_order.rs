@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The platform's layers, leaves first. A module at the top of `src/` that is not a folder
-/// stands apart and may use any layer (`config`, `telemetry`); no layer may use it, except that
-/// `serving` builds the platform from the `config`.
+/// stands apart and may use any layer (`config`, `telemetry`, `toolsdb`); no layer may use it,
+/// except that `serving` builds the platform from the `config`.
 const PLATFORM_LAYERS: [&str; 6] = ["i18n", "error", "security", "login", "pages", "serving"];
 
 /// Module path (`security::csrf`, `i18n` for `i18n/mod.rs`) → the crate's modules it names.

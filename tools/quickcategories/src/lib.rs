@@ -22,6 +22,7 @@ use platform::config::Mode;
 use platform::login::oauth::{OAuthError, OAuthProvider};
 use platform::security::sealing::SealingKey;
 use platform::{Platform, PlatformError, tool_info};
+use sqlx::mysql::MySqlConnectOptions;
 
 pub use settings::Settings;
 use store::{MariaDbStore, MemoryStore, Store};
@@ -45,11 +46,7 @@ pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
 
 /// The store the configuration asks for: MariaDB if a database is configured, else memory.
 pub fn store(settings: &Settings) -> Result<Store, sqlx::Error> {
-    let options = settings.database.connect_options(
-        settings.toolsdb_user.as_deref(),
-        settings.toolsdb_password.as_ref(),
-    )?;
-    Ok(match options {
+    Ok(match database_options(settings)? {
         Some(options) => {
             tracing::info!("batches are stored in MariaDB");
             Store::MariaDb(MariaDbStore::connect_lazy(options))
@@ -63,19 +60,20 @@ pub fn store(settings: &Settings) -> Result<Store, sqlx::Error> {
     })
 }
 
+/// `TOOL_DATABASE__URL`, or ToolsDB's `<user>__quickcategories` with the injected credentials.
+fn database_options(settings: &Settings) -> Result<Option<MySqlConnectOptions>, sqlx::Error> {
+    settings.database.connect_options(
+        env!("CARGO_PKG_NAME"),
+        settings.toolsdb_user.as_deref(),
+        settings.toolsdb_password.as_ref(),
+    )
+}
+
 /// Applies the database migrations now, in the background, so that they are in place before the
 /// first request when the database is up; if it is not, the first request that needs it retries.
 pub fn migrate_in_background(store: &Store) {
     if let Store::MariaDb(database) = store {
-        let database = database.clone();
-        tokio::spawn(async move {
-            match database.ready().await {
-                Ok(_) => tracing::info!("database schema is up to date"),
-                Err(error) => {
-                    tracing::warn!(%error, "migrations not applied yet; retried on first use")
-                }
-            }
-        });
+        database.migrate_in_background();
     }
 }
 
@@ -159,7 +157,7 @@ mod tests {
     use platform::config::load_from;
     use test_support::TestClient;
 
-    use super::{Settings, platform};
+    use super::{Settings, database_options, platform};
 
     #[tokio::test]
     async fn every_page_header_links_to_the_documentation_page() {
@@ -176,5 +174,34 @@ mod tests {
             "{}",
             page.body
         );
+    }
+
+    fn settings(environment: &[(&str, &str)]) -> Settings {
+        load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
+            .expect("config loads")
+            .tool
+    }
+
+    #[test]
+    fn on_toolforge_the_database_is_the_tool_s_on_toolsdb() {
+        let settings = settings(&[
+            (
+                "TOOL_SECRET_KEY",
+                "a secret key that is long enough for production",
+            ),
+            ("TOOL_TOOLSDB_USER", "s12345"),
+            ("TOOL_TOOLSDB_PASSWORD", "007"),
+        ]);
+        let options = database_options(&settings)
+            .expect("valid")
+            .expect("a database is configured");
+        assert_eq!(options.get_host(), "tools.db.svc.wikimedia.cloud");
+        assert_eq!(options.get_username(), "s12345");
+        assert_eq!(options.get_database(), Some("s12345__quickcategories"));
+    }
+
+    #[test]
+    fn without_credentials_or_url_batches_stay_in_memory() {
+        assert!(database_options(&settings(&[])).expect("valid").is_none());
     }
 }

@@ -154,28 +154,18 @@ fn no_such_batch(id: u64) -> ErrorPage {
 
 /// Formats Unix seconds as `YYYY-MM-DD HH:MM UTC` (no time zone database needed).
 pub(crate) fn format_time(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let seconds_of_day = seconds.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        seconds_of_day / 3600,
-        seconds_of_day % 3600 / 60
-    )
+    match time::OffsetDateTime::from_unix_timestamp(seconds) {
+        Ok(moment) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            moment.year(),
+            u8::from(moment.month()),
+            moment.day(),
+            moment.hour(),
+            moment.minute()
+        ),
+        // Outside the years -9999 to 9999, which no stored time (all read from the clock) reaches.
+        Err(_) => format!("{seconds} s after 1970-01-01 00:00 UTC"),
+    }
 }
 
 #[cfg(test)]
@@ -187,5 +177,14 @@ mod tests {
         assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_time(951_782_400), "2000-02-29 00:00 UTC");
         assert_eq!(format_time(1_795_910_400 + 3_660), "2026-11-29 01:01 UTC");
+        assert_eq!(format_time(-1), "1969-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn times_beyond_the_calendar_are_shown_as_seconds() {
+        assert_eq!(
+            format_time(i64::MAX),
+            "9223372036854775807 s after 1970-01-01 00:00 UTC"
+        );
     }
 }

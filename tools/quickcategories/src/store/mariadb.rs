@@ -1,19 +1,12 @@
-//! Batches in MariaDB (ToolsDB on Toolforge), through sqlx. The schema is in `migrations/`,
-//! embedded in the binary and applied before first use; sqlx takes a database lock while it
-//! migrates, so several replicas starting at once do not collide. The pool connects lazily and
-//! reconnects on its own, so the tool starts (and answers 503) while the database is down and
-//! recovers without a restart.
+//! Batches in MariaDB (ToolsDB on Toolforge), through sqlx: the queries. The pool and the
+//! migrations (`migrations/`, embedded in the binary and applied under a lock before first use)
+//! are the platform's `toolsdb::Database`.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
-use std::sync::Arc;
-use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
-use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
+use platform::toolsdb::{Database, MigrationError};
+use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
 use sqlx::{Connection, Row};
-use tokio::sync::OnceCell;
 
 use super::{
     BackgroundRun, Batch, BatchId, BatchStore, BatchSummary, CLAIM_LEASE_SECONDS, Claim, CommandId,
@@ -24,86 +17,9 @@ use super::{
 use crate::command::Command;
 use crate::preferences::Preferences;
 
-/// How long a replica waits for another one that is migrating.
-const MIGRATION_LOCK_SECONDS: i64 = 60;
-
-fn migrator() -> sqlx::migrate::Migrator {
-    let mut migrator = sqlx::migrate!("./migrations");
-    // sqlx's own lock is `GET_LOCK(…, -1)`, which did not keep two migrators apart on MariaDB
-    // (the contract test saw both apply migration 1); `ready` takes a lock of its own instead.
-    migrator.set_locking(false);
-    migrator
-}
-
-/// `[database]` / `TOOL_DATABASE__*`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct DatabaseSettings {
-    /// A full `mysql://user:password@host:port/database` URL; wins over everything else.
-    #[serde(default)]
-    pub url: Option<SecretString>,
-    /// ToolsDB's host, used with the credentials Toolforge injects.
-    #[serde(default = "default_host")]
-    pub host: String,
-    /// ToolsDB's port (`TOOL_DATABASE__PORT`).
-    #[serde(default = "default_port")]
-    pub port: u16,
-    /// The database name; default `<TOOL_TOOLSDB_USER>__quickcategories`.
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-fn default_host() -> String {
-    "tools.db.svc.wikimedia.cloud".to_owned()
-}
-
-fn default_port() -> u16 {
-    3306
-}
-
-impl Default for DatabaseSettings {
-    fn default() -> Self {
-        Self {
-            url: None,
-            host: default_host(),
-            port: default_port(),
-            name: None,
-        }
-    }
-}
-
-impl DatabaseSettings {
-    /// Connection options from `url`, or from ToolsDB credentials; `None` if there are neither.
-    pub fn connect_options(
-        &self,
-        toolsdb_user: Option<&str>,
-        toolsdb_password: Option<&SecretString>,
-    ) -> Result<Option<MySqlConnectOptions>, sqlx::Error> {
-        if let Some(url) = &self.url {
-            return MySqlConnectOptions::from_str(url.expose_secret()).map(Some);
-        }
-        let (Some(user), Some(password)) = (toolsdb_user, toolsdb_password) else {
-            return Ok(None);
-        };
-        let database = self
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("{user}__quickcategories"));
-        Ok(Some(
-            MySqlConnectOptions::new()
-                .host(&self.host)
-                .port(self.port)
-                .username(user)
-                .password(password.expose_secret())
-                .database(&database)
-                .charset("utf8mb4"),
-        ))
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct MariaDbStore {
-    pool: MySqlPool,
-    migrated: Arc<OnceCell<()>>,
+    database: Database,
 }
 
 fn unavailable(error: impl std::fmt::Display) -> StoreError {
@@ -114,48 +30,32 @@ fn corrupt(error: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(error.to_string())
 }
 
+impl From<MigrationError> for StoreError {
+    fn from(error: MigrationError) -> Self {
+        if error.is_temporary() {
+            unavailable(error)
+        } else {
+            corrupt(error)
+        }
+    }
+}
+
 impl MariaDbStore {
     /// A store that connects when first used (so a database outage does not stop the start).
     pub fn connect_lazy(options: MySqlConnectOptions) -> Self {
-        let pool = MySqlPoolOptions::new()
-            .max_connections(5)
-            // A request waits at most this long for the database before the user sees a 503.
-            .acquire_timeout(Duration::from_secs(3))
-            .connect_lazy_with(options);
         Self {
-            pool,
-            migrated: Arc::new(OnceCell::new()),
+            database: Database::connect_lazy(options, sqlx::migrate!("./migrations")),
         }
     }
 
-    /// Applies pending migrations once per process (retried on the next use if it failed),
-    /// under a named database lock so that replicas starting together migrate one at a time.
+    /// The pool, once the migrations are applied (see `Database::ready`).
     pub async fn ready(&self) -> Result<&MySqlPool, StoreError> {
-        self.migrated.get_or_try_init(|| self.migrate()).await?;
-        Ok(&self.pool)
+        Ok(self.database.ready().await?)
     }
 
-    async fn migrate(&self) -> Result<(), StoreError> {
-        let mut connection = self.pool.acquire().await.map_err(unavailable)?;
-        let locked: Option<i64> =
-            sqlx::query_scalar("SELECT GET_LOCK(CONCAT('migrations:', DATABASE()), ?)")
-                .bind(MIGRATION_LOCK_SECONDS)
-                .fetch_one(&mut *connection)
-                .await
-                .map_err(unavailable)?;
-        if locked != Some(1) {
-            return Err(unavailable(format!(
-                "another process held the migration lock for {MIGRATION_LOCK_SECONDS} s"
-            )));
-        }
-        let result = migrator().run_direct(&mut *connection).await;
-        let _ = sqlx::query("SELECT RELEASE_LOCK(CONCAT('migrations:', DATABASE()))")
-            .execute(&mut *connection)
-            .await;
-        result.map_err(|error| match error {
-            sqlx::migrate::MigrateError::Execute(inner) => unavailable(inner),
-            other => corrupt(other),
-        })
+    /// Applies the migrations now, in the background (see `Database::migrate_in_background`).
+    pub fn migrate_in_background(&self) {
+        self.database.migrate_in_background();
     }
 }
 
@@ -866,74 +766,5 @@ impl BatchStore for MariaDbStore {
         .await
         .map_err(unavailable)?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn secret(text: &str) -> SecretString {
-        SecretString::from(text.to_owned())
-    }
-
-    #[test]
-    fn toolsdb_credentials_give_the_tools_database() {
-        let settings = DatabaseSettings::default();
-        let options = settings
-            .connect_options(Some("s12345"), Some(&secret("007")))
-            .expect("valid")
-            .expect("configured");
-        assert_eq!(options.get_host(), "tools.db.svc.wikimedia.cloud");
-        assert_eq!(options.get_port(), 3306);
-        assert_eq!(options.get_username(), "s12345");
-        assert_eq!(options.get_database(), Some("s12345__quickcategories"));
-    }
-
-    #[test]
-    fn the_database_name_and_url_can_be_overridden() {
-        let settings = DatabaseSettings {
-            name: Some("s12345__qc_test".to_owned()),
-            ..DatabaseSettings::default()
-        };
-        let options = settings
-            .connect_options(Some("s12345"), Some(&secret("pw")))
-            .expect("valid")
-            .expect("configured");
-        assert_eq!(options.get_database(), Some("s12345__qc_test"));
-
-        let settings = DatabaseSettings {
-            url: Some(secret("mysql://me:pw@db.example:3307/mine")),
-            ..settings
-        };
-        let options = settings
-            .connect_options(Some("s12345"), Some(&secret("pw")))
-            .expect("valid")
-            .expect("configured");
-        assert_eq!(
-            (
-                options.get_host(),
-                options.get_port(),
-                options.get_database()
-            ),
-            ("db.example", 3307, Some("mine"))
-        );
-    }
-
-    #[test]
-    fn without_url_or_credentials_there_is_no_database() {
-        let settings = DatabaseSettings::default();
-        assert!(
-            settings
-                .connect_options(None, None)
-                .expect("valid")
-                .is_none()
-        );
-        assert!(
-            settings
-                .connect_options(Some("s12345"), None)
-                .expect("valid")
-                .is_none()
-        );
     }
 }

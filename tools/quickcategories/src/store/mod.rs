@@ -9,8 +9,10 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-pub use mariadb::{DatabaseSettings, MariaDbStore};
+pub use mariadb::MariaDbStore;
 pub use memory::MemoryStore;
+/// `[database]` in the settings: where ToolsDB is, or a URL.
+pub use platform::toolsdb::DatabaseSettings;
 
 use crate::command::Command;
 use crate::preferences::{Preferences, Watchlist};
