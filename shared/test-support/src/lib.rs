@@ -7,6 +7,7 @@ mod fake_pagepile;
 mod fake_wiki;
 mod fake_wikibase;
 pub mod i18n;
+mod layout;
 mod mariadb;
 mod proxy;
 mod site_matrix;
@@ -20,6 +21,7 @@ pub use fake_wikibase::{
     FakeSparql, FakeWikibase, RecordedEdit, item_statement, statements_of, string_statement,
     with_item_qualifier,
 };
+pub use layout::documentation_link;
 pub use mariadb::{TestDatabase, test_database};
 pub use proxy::TcpProxy;
 pub use site_matrix::{SITES, site_matrix};

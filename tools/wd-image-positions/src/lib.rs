@@ -59,25 +59,15 @@ pub fn app(platform: &Platform, settings: &Settings) -> Result<Router, AppError>
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
-    use test_support::TestClient;
 
-    use super::{Settings, platform};
+    use super::platform;
 
     #[tokio::test]
     async fn every_page_header_links_to_the_documentation_page() {
-        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
-            .expect("config loads");
-        let platform = platform(&config).expect("platform");
-        let page = TestClient::new(platform.router(axum::Router::new()))
-            .get("/no-such-page")
-            .await;
-        assert!(
-            page.body.contains(
-                r#"<a class="site-documentation" href="https://www.wikidata.org/wiki/User:Lucas_Werkmeister/Wikidata_Image_Positions">"#
-            ),
-            "{}",
-            page.body
+        let platform = platform(&test_support::config(&[])).expect("platform");
+        assert_eq!(
+            test_support::documentation_link(&platform).await.as_deref(),
+            Some("https://www.wikidata.org/wiki/User:Lucas_Werkmeister/Wikidata_Image_Positions")
         );
     }
 }
