@@ -61,7 +61,6 @@ pub fn app(platform: &Platform, settings: &Settings) -> Result<Router, AppError>
 
 #[cfg(test)]
 mod tests {
-
     use super::platform;
 
     #[tokio::test]

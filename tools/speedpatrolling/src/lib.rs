@@ -37,7 +37,6 @@ pub fn app(platform: &Platform, settings: &Settings) -> Router {
 
 #[cfg(test)]
 mod tests {
-
     use super::platform;
 
     #[tokio::test]

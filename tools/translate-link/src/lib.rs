@@ -36,7 +36,6 @@ pub async fn app(
 
 #[cfg(test)]
 mod tests {
-
     use super::platform;
 
     #[tokio::test]
