@@ -70,15 +70,12 @@ impl Wiki {
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
 
     use super::*;
 
     #[test]
     fn defaults_point_at_wikidata() {
-        let settings = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
-            .expect("config loads")
-            .tool;
+        let settings = test_support::config::<Settings>(&[][..]).tool;
         assert_eq!(
             settings.api_url(Wiki::Test),
             "https://test.wikidata.org/w/api.php"

@@ -43,15 +43,12 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
 
     use super::Settings;
 
     #[test]
     fn defaults_need_no_configuration_and_variables_override_them() {
-        let defaults = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
-            .expect("config loads")
-            .tool;
+        let defaults = test_support::config::<Settings>(&[][..]).tool;
         assert_eq!(
             defaults.pagepile_url,
             "https://pagepile.toolforge.org/api.php"
@@ -66,9 +63,7 @@ mod tests {
             ("TOOL_PAGEPILE_URL", "http://127.0.0.1:9/api.php"),
             ("TOOL_THUMBNAIL_CONCURRENCY", "2"),
         ];
-        let set = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
-            .expect("config loads")
-            .tool;
+        let set = test_support::config::<Settings>(environment).tool;
         assert_eq!(set.pagepile_url, "http://127.0.0.1:9/api.php");
         assert_eq!(set.thumbnail_concurrency, 2);
     }

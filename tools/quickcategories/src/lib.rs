@@ -154,7 +154,6 @@ pub fn runner(
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
 
     use super::{Settings, database_options, platform};
 
@@ -168,9 +167,7 @@ mod tests {
     }
 
     fn settings(environment: &[(&str, &str)]) -> Settings {
-        load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
-            .expect("config loads")
-            .tool
+        test_support::config::<Settings>(environment).tool
     }
 
     #[test]

@@ -81,7 +81,7 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
+
     use secrecy::ExposeSecret;
 
     use super::Settings;
@@ -103,8 +103,7 @@ mod tests {
                 "https://api.svc.tools.eqiad1.wikimedia.cloud:30003",
             ),
         ];
-        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
-            .expect("config loads");
+        let config = test_support::config::<Settings>(environment);
         let settings = config.tool;
         assert_eq!(
             settings
@@ -122,18 +121,14 @@ mod tests {
     #[test]
     fn a_runner_key_set_leaves_the_other_runner_default() {
         let environment: &[(&str, &str)] = &[("TOOL_RUNNER__IDLE_SECONDS", "2")];
-        let runner = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
-            .expect("config loads")
-            .tool
-            .runner;
+        let runner = test_support::config::<Settings>(environment).tool.runner;
         assert_eq!(runner.idle_seconds, 2);
         assert_eq!(runner.liveness_file, "/tmp/quickcategories-runner.alive");
     }
 
     #[test]
     fn defaults_need_no_configuration() {
-        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
-            .expect("config loads");
+        let config = test_support::config::<Settings>(&[][..]);
         assert_eq!(config.tool.database.port, 3306);
         assert_eq!(
             config.tool.runner.liveness_file,

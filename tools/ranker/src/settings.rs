@@ -52,14 +52,12 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
 
     use super::Settings;
 
     #[test]
     fn defaults_need_no_configuration() {
-        let config = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
-            .expect("config loads");
+        let config = test_support::config::<Settings>(&[][..]);
         let settings = config.tool;
         assert_eq!(settings.wiki_list().iter().count(), 4);
         assert_eq!(settings.sparql_url, "https://query.wikidata.org/sparql");
@@ -87,9 +85,7 @@ mod tests {
                 "a secret key that is long enough for production",
             ),
         ];
-        let settings = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
-            .expect("config loads")
-            .tool;
+        let settings = test_support::config::<Settings>(environment).tool;
         assert_eq!(
             settings.wiki_list().domains(),
             "www.wikidata.org, test.wikidata.org"

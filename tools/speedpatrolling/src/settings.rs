@@ -46,21 +46,16 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
 
     use super::Settings;
 
     #[test]
     fn defaults_patrol_wikidata_and_a_variable_names_another_wiki() {
-        let defaults = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
-            .expect("config loads")
-            .tool;
+        let defaults = test_support::config::<Settings>(&[][..]).tool;
         assert_eq!(defaults.wiki_url, "https://www.wikidata.org");
         assert_eq!(defaults.api_url(), "https://www.wikidata.org/w/api.php");
         let environment: &[(&str, &str)] = &[("TOOL_WIKI_URL", "https://test.wikidata.org/")];
-        let set = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
-            .expect("config loads")
-            .tool;
+        let set = test_support::config::<Settings>(environment).tool;
         assert_eq!(set.domain(), "test.wikidata.org");
         assert_eq!(
             set.page_url("Q1: a/b"),

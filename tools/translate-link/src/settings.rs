@@ -30,15 +30,12 @@ impl Default for Settings {
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
 
     use super::Settings;
 
     #[test]
     fn defaults_point_at_translatewiki_and_variables_override_them() {
-        let defaults = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
-            .expect("config loads")
-            .tool;
+        let defaults = test_support::config::<Settings>(&[][..]).tool;
         assert_eq!(defaults.api_url, "https://translatewiki.net/w/api.php");
         assert_eq!(defaults.index_url, "https://translatewiki.net/w/i.php");
         assert_eq!(defaults.lookup_concurrency, 4);
@@ -46,9 +43,7 @@ mod tests {
             ("TOOL_API_URL", "http://127.0.0.1:9/api.php"),
             ("TOOL_LOOKUP_CONCURRENCY", "2"),
         ];
-        let set = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
-            .expect("config loads")
-            .tool;
+        let set = test_support::config::<Settings>(environment).tool;
         assert_eq!(set.api_url, "http://127.0.0.1:9/api.php");
         assert_eq!(set.index_url, "https://translatewiki.net/w/i.php");
         assert_eq!(set.lookup_concurrency, 2);

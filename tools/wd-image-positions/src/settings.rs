@@ -40,15 +40,12 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
-    use platform::config::load_from;
 
     use super::Settings;
 
     #[test]
     fn defaults_need_no_configuration_and_variables_override_them() {
-        let defaults = load_from::<Settings>(std::path::Path::new("/nonexistent"), &[][..])
-            .expect("config loads")
-            .tool;
+        let defaults = test_support::config::<Settings>(&[][..]).tool;
         assert_eq!(
             defaults.api_url("www.wikidata.org"),
             "https://www.wikidata.org/w/api.php"
@@ -63,9 +60,7 @@ mod tests {
             ("TOOL_SPARQL_URL", "http://127.0.0.1:9/sparql"),
             ("TOOL_THUMBNAIL_ORIGIN", "http://127.0.0.1:9"),
         ];
-        let set = load_from::<Settings>(std::path::Path::new("/nonexistent"), environment)
-            .expect("config loads")
-            .tool;
+        let set = test_support::config::<Settings>(environment).tool;
         assert_eq!(
             set.api_url("commons.wikimedia.org"),
             "http://127.0.0.1:9/commons.wikimedia.org/api.php"
