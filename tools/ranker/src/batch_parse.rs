@@ -1,6 +1,8 @@
 //! Batches from what the user typed or queried, into instructions per statement. Every bad line
 //! (or query result) is reported with its number, and a batch with any is not run at all.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::ids::{ItemId, StatementId};
@@ -77,6 +79,9 @@ fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Collects instructions, refusing a statement that is there twice.
 struct Collector {
     instructions: Vec<(usize, Instruction)>,
+    /// Where each statement's instruction is in `instructions`: a list of n lines costs n
+    /// look-ups, not n² comparisons.
+    by_statement: HashMap<StatementId, usize>,
     errors: Vec<LineError>,
 }
 
@@ -84,6 +89,7 @@ impl Collector {
     fn new() -> Self {
         Self {
             instructions: Vec::new(),
+            by_statement: HashMap::new(),
             errors: Vec::new(),
         }
     }
@@ -98,9 +104,9 @@ impl Collector {
 
     fn push(&mut self, line: usize, text: &str, instruction: Instruction) {
         let earlier = self
-            .instructions
-            .iter()
-            .find(|(_, i)| i.statement == instruction.statement);
+            .by_statement
+            .get(&instruction.statement)
+            .map(|&index| &self.instructions[index]);
         match earlier {
             // The same instruction twice (a list pasted twice) does no harm.
             Some((_, same)) if *same == instruction => {}
@@ -108,7 +114,11 @@ impl Collector {
                 let first = *first;
                 self.error(line, text, LineProblem::Twice { first });
             }
-            None => self.instructions.push((line, instruction)),
+            None => {
+                self.by_statement
+                    .insert(instruction.statement.clone(), self.instructions.len());
+                self.instructions.push((line, instruction));
+            }
         }
     }
 
