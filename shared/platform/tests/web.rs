@@ -123,6 +123,26 @@ async fn every_response_denies_framing_and_sniffing() {
 }
 
 #[tokio::test]
+async fn local_development_mode_says_so_on_every_page() {
+    let platform = Platform::new(
+        TOOL,
+        "Example Tool",
+        &test_support::config::<NoSettings>(&[]),
+    );
+    let mut client = TestClient::new(platform.router(tool_routes()));
+    for path in ["/language", "/does-not-exist"] {
+        let page = client.get(path).await;
+        assert!(
+            page.text_of("footer .development-mode")
+                .starts_with("Local development mode"),
+            "{path}"
+        );
+    }
+    let production = production_client().get("/does-not-exist").await;
+    production.assert_none("footer .development-mode");
+}
+
+#[tokio::test]
 async fn pages_with_a_csrf_token_are_never_cached() {
     let mut client = production_client();
     let form = client.get("/form").await;

@@ -34,6 +34,9 @@ pub struct Site {
     pub login_enabled: bool,
     /// The tool's documentation page on a wiki, linked from the header.
     pub documentation: Option<String>,
+    /// Local-development mode (no secret key): every footer says so, so that nobody mistakes
+    /// such an installation for a real one.
+    pub development: bool,
     /// The interface messages: the platform's and the tool's.
     pub catalog: Arc<Catalog>,
     /// The footer's texts, per language ([`Messages::slot`]): the same on every page of a
@@ -48,6 +51,8 @@ struct Footer {
     about: String,
     /// The language menu link's text.
     language: String,
+    /// The note of local-development mode, if the tool runs in it.
+    development: Option<String>,
 }
 
 impl Site {
@@ -58,8 +63,18 @@ impl Site {
             title,
             login_enabled: false,
             documentation: None,
+            development: false,
             footers: Self::empty_footers(&catalog),
             catalog,
+        }
+    }
+
+    /// The same site, saying in every footer whether it runs in local-development mode.
+    pub(crate) fn in_development(self, development: bool) -> Self {
+        Self {
+            development,
+            footers: Self::empty_footers(&self.catalog),
+            ..self
         }
     }
 
@@ -85,6 +100,9 @@ impl Site {
                     &[Arg::Text(self.tool.repository.to_owned())],
                 ),
                 language: messages.render("platform-language-link", &[Arg::Text(name.to_owned())]),
+                development: self
+                    .development
+                    .then(|| messages.render("platform-development-mode", &[])),
             }
         })
     }
@@ -153,6 +171,15 @@ impl PageContext {
     /// `ltr` or `rtl`, for `<html dir>`.
     pub fn dir(&self) -> &'static str {
         self.messages.dir()
+    }
+
+    /// The footer's note that the tool runs in local-development mode, if it does.
+    pub fn footer_development(&self) -> Option<askama::filters::Safe<&str>> {
+        self.site
+            .footer(&self.messages)
+            .development
+            .as_deref()
+            .map(askama::filters::Safe)
     }
 
     /// The footer's source link, licence and host, in this page's language.

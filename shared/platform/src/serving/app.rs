@@ -82,7 +82,10 @@ impl Platform {
         };
         let catalog = Arc::new(Catalog::platform());
         Self {
-            site: Arc::new(Site::new(tool, title, catalog.clone())),
+            site: Arc::new(
+                Site::new(tool, title, catalog.clone())
+                    .in_development(mode == Mode::LocalDevelopment),
+            ),
             user_agent: UserAgent::new(tool, platform.contact.as_deref()),
             sessions,
             mode,
