@@ -36,8 +36,10 @@ test-db:
     set -euo pipefail
     image=$(bash ci/mariadb-test-image.sh)
     if [[ -n "$image" ]]; then export TEST_MARIADB_IMAGE="$image"; fi
-    cargo test --locked -p platform --test toolsdb
-    cargo test --locked -p quickcategories --test store_contract --test web --test runner
+    # The whole workspace, filtered by test target: features are unified as in `just test`, so
+    # nothing is built again (`-p platform` alone builds the platform and sqlx anew, 2 minutes).
+    # Other tools' `web` tests come along; they need no database and take seconds.
+    cargo test --workspace --locked --test toolsdb --test store_contract --test web --test runner
 
 # A new tool in tools/<name>/, deployable as it is: `just new-tool my-tool [--with-login] [--with-database]` (docs/new-tool.md).
 [positional-arguments]
