@@ -14,3 +14,20 @@ pub async fn documentation_link(platform: &Platform) -> Option<String> {
         .into_iter()
         .next()
 }
+
+/// A tool's test that every page's header links to `$url`, its documentation page, with the
+/// platform built by the tool's own `$platform` function (`fn(&Config<Settings>) -> Result<Platform, _>`)
+/// from the default configuration: the one thing about the link each tool must get right.
+#[macro_export]
+macro_rules! documentation_link_test {
+    ($platform:path, $url:expr) => {
+        #[tokio::test]
+        async fn every_page_header_links_to_the_documentation_page() {
+            let platform = $platform(&$crate::config(&[])).expect("platform");
+            assert_eq!(
+                $crate::documentation_link(&platform).await.as_deref(),
+                Some($url)
+            );
+        }
+    };
+}

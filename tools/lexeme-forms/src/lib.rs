@@ -63,12 +63,8 @@ pub fn app(platform: &Platform, settings: &Settings) -> Result<Router, AppError>
 mod tests {
     use super::platform;
 
-    #[tokio::test]
-    async fn every_page_header_links_to_the_documentation_page() {
-        let platform = platform(&test_support::config(&[])).expect("platform");
-        assert_eq!(
-            test_support::documentation_link(&platform).await.as_deref(),
-            Some("https://www.wikidata.org/wiki/Wikidata:Wikidata_Lexeme_Forms")
-        );
-    }
+    test_support::documentation_link_test!(
+        platform,
+        "https://www.wikidata.org/wiki/Wikidata:Wikidata_Lexeme_Forms"
+    );
 }

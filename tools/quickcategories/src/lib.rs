@@ -157,14 +157,10 @@ mod tests {
 
     use super::{Settings, database_options, platform};
 
-    #[tokio::test]
-    async fn every_page_header_links_to_the_documentation_page() {
-        let platform = platform(&test_support::config(&[])).expect("platform");
-        assert_eq!(
-            test_support::documentation_link(&platform).await.as_deref(),
-            Some("https://meta.wikimedia.org/wiki/QuickCategories")
-        );
-    }
+    test_support::documentation_link_test!(
+        platform,
+        "https://meta.wikimedia.org/wiki/QuickCategories"
+    );
 
     fn settings(environment: &[(&str, &str)]) -> Settings {
         test_support::config::<Settings>(environment).tool

@@ -38,12 +38,8 @@ pub async fn app(
 mod tests {
     use super::platform;
 
-    #[tokio::test]
-    async fn every_page_header_links_to_the_documentation_page() {
-        let platform = platform(&test_support::config(&[])).expect("platform");
-        assert_eq!(
-            test_support::documentation_link(&platform).await.as_deref(),
-            Some("https://meta.wikimedia.org/wiki/User:Lucas_Werkmeister/Translate_Link")
-        );
-    }
+    test_support::documentation_link_test!(
+        platform,
+        "https://meta.wikimedia.org/wiki/User:Lucas_Werkmeister/Translate_Link"
+    );
 }
