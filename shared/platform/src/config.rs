@@ -34,8 +34,12 @@ pub struct PlatformConfig {
     pub secret_key: Option<SecretString>,
     /// Contact part of the user agent; defaults to the tool's Toolforge address.
     pub contact: Option<String>,
-    /// Requests that take longer than this are answered with 408.
+    /// Requests that take longer than this are answered with 408: from the first body byte the
+    /// platform reads (a form's CSRF token) to the handler's answer.
     pub request_timeout_seconds: u64,
+    /// A client that has not sent a request's headers within this long is disconnected, so
+    /// that slow clients cannot hold connections open (a "slowloris").
+    pub header_read_timeout_seconds: u64,
     /// At most this long is spent finishing in-flight requests after SIGTERM
     /// (Toolforge kills the container 15 s after it).
     pub shutdown_grace_seconds: u64,
@@ -50,6 +54,7 @@ impl Default for PlatformConfig {
             secret_key: None,
             contact: None,
             request_timeout_seconds: 30,
+            header_read_timeout_seconds: 10,
             shutdown_grace_seconds: 10,
             oauth: crate::login::oauth::OAuthConfig::default(),
         }

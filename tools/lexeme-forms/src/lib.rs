@@ -32,7 +32,12 @@ pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
     Platform::new(tool_info!(), TITLE, config)
         .with_messages(&MESSAGES)?
         .with_documentation(&config.tool.documentation_url)?
-        .with_login(&[], &[AUTOCONFIRMED])
+        .with_login(&[], &[AUTOCONFIRMED])?
+        // A saved lexeme answers the form with a redirect to it on Wikidata.
+        .with_form_targets(&[
+            &settings::Wiki::Www.entity_url(""),
+            &settings::Wiki::Test.entity_url(""),
+        ])
 }
 
 /// Why the application cannot be built.

@@ -24,7 +24,9 @@ pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
     Platform::new(tool_info!(), TITLE, config)
         .with_messages(&MESSAGES)?
         .with_documentation(&config.tool.documentation_url)?
-        .with_image_sources(&[config.tool.thumbnail_origin.as_str()])
+        .with_image_sources(&[config.tool.thumbnail_origin.as_str()])?
+        // The filtered pile answers the form with a redirect to it on PagePile.
+        .with_form_targets(&[&config.tool.pagepile_url])
 }
 
 /// Why the application cannot be built.

@@ -119,12 +119,15 @@ async fn a_piles_files_show_as_ticked_thumbnails_in_the_piles_order() {
     );
     let page = setup.client.get("/pagepile/7/").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let policy = page.header("content-security-policy").unwrap_or_default();
+    let pagepile = url::Url::parse(&setup.pagepile.url()).expect("PagePile's address");
     assert_eq!(
-        page.header("content-security-policy"),
-        Some(
-            "default-src 'self'; img-src 'self' https://upload.wikimedia.org; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+        policy,
+        format!(
+            "default-src 'self'; img-src 'self' https://upload.wikimedia.org; form-action 'self' {}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+            pagepile.origin().ascii_serialization()
         ),
-        "thumbnails from Commons, nothing else from elsewhere"
+        "thumbnails from Commons, the filtered pile's redirect to PagePile, nothing else from elsewhere"
     );
     assert_eq!(page.text_of("h1"), "Filter PagePile #7");
     let lead = lead(&page);

@@ -41,7 +41,9 @@ pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
         .with_login(
             &[],
             &[routes::background::AUTOCONFIRMED, routes::background::SYSOP],
-        )
+        )?
+        // Exporting to PagePile answers the form with a redirect to the new pile.
+        .with_form_targets(&[&config.tool.pagepile_url])
 }
 
 /// The store the configuration asks for: MariaDB if a database is configured, else memory.

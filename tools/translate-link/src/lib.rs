@@ -22,7 +22,9 @@ static MESSAGES: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_M
 pub fn platform(config: &Config<Settings>) -> Result<Platform, PlatformError> {
     Platform::new(tool_info!(), TITLE, config)
         .with_messages(&MESSAGES)?
-        .with_documentation(&config.tool.documentation_url)
+        .with_documentation(&config.tool.documentation_url)?
+        // "Go to the page" answers the form with a redirect to translatewiki.net.
+        .with_form_targets(&[&config.tool.index_url])
 }
 
 /// The whole application: the tool's routes inside the platform's layers.

@@ -224,10 +224,12 @@ async fn an_items_page_draws_each_region_and_lists_the_rest() {
     let page = client.get("/item/Q12418").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_eq!(
-        page.header("content-security-policy"),
-        Some(
-            "default-src 'self'; img-src 'self' https://upload.wikimedia.org; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-        )
+        page.header("content-security-policy").unwrap_or_default(),
+        format!(
+            "default-src 'self'; img-src 'self' https://upload.wikimedia.org; form-action 'self' {}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+            fakes.wiki.url()
+        ),
+        "Commons' images, the login's redirect to the OAuth provider, nothing else from elsewhere"
     );
     assert_eq!(page.header("access-control-allow-origin"), None);
     assert_eq!(

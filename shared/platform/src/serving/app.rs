@@ -9,7 +9,6 @@ use axum::middleware;
 use axum::routing::get;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::config::{Config, Mode};
 use crate::i18n::{Catalog, CatalogError};
@@ -19,7 +18,7 @@ use crate::pages::language_menu;
 use crate::pages::logout;
 use crate::pages::{self, Site};
 use crate::security::csrf;
-use crate::security::headers;
+use crate::security::headers::{ContentSecurityPolicy, NotAnOrigin};
 use crate::security::sealing::SealingKey;
 use crate::security::session::SessionSettings;
 use crate::serving::health;
@@ -37,8 +36,9 @@ pub enum PlatformError {
     OAuth(#[from] OAuthError),
     #[error(transparent)]
     Messages(#[from] CatalogError),
-    #[error("image sources must be plain https:// origins, got {0:?}")]
-    ImageSources(Vec<String>),
+    /// An image source or form target that is not a plain `https://` origin.
+    #[error("content security policy: {0}")]
+    Policy(#[from] NotAnOrigin),
     #[error("the documentation page must be an https:// or http:// address, got {0:?}")]
     Documentation(String),
 }
@@ -51,7 +51,11 @@ pub struct Platform {
     sessions: SessionSettings,
     mode: Mode,
     pub(crate) port: u16,
+    /// How long a request may take, from its first body byte read (the CSRF check reads forms)
+    /// to the handler's answer.
     request_timeout: Duration,
+    /// How long a client may take to send a request's headers ([`Platform::serve`]).
+    pub(crate) header_read_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
     oauth: OAuthConfig,
     login: Option<Arc<Login>>,
@@ -60,9 +64,9 @@ pub struct Platform {
     /// What tools derive their own keys from ([`Platform::sealing_key`]): the configured secret
     /// key, or in local development a random one for this process. Never handed out.
     key_material: secrecy::SecretString,
-    /// The content security policy of a tool that shows images from elsewhere
-    /// ([`Platform::with_image_sources`]); `None`: the default one (this tool's resources only).
-    content_security_policy: Option<axum::http::HeaderValue>,
+    /// This tool's resources and forms, plus the sites named by [`Platform::with_image_sources`],
+    /// [`Platform::with_form_targets`] and the OAuth provider once [`Platform::with_login`].
+    content_security_policy: ContentSecurityPolicy,
 }
 
 impl Platform {
@@ -91,6 +95,7 @@ impl Platform {
             mode,
             port: platform.port,
             request_timeout: Duration::from_secs(platform.request_timeout_seconds),
+            header_read_timeout: Duration::from_secs(platform.header_read_timeout_seconds),
             shutdown_grace: Duration::from_secs(platform.shutdown_grace_seconds),
             oauth: platform.oauth.clone(),
             login: None,
@@ -99,17 +104,28 @@ impl Platform {
                 .secret_key
                 .clone()
                 .unwrap_or_else(random_key_material),
-            content_security_policy: None,
+            content_security_policy: ContentSecurityPolicy::default(),
         }
     }
 
     /// Lets pages show images from these origins (`https://upload.wikimedia.org` for Commons
     /// thumbnails); everything else stays limited to the tool's own resources.
     pub fn with_image_sources(mut self, sources: &[&str]) -> Result<Self, PlatformError> {
-        self.content_security_policy =
-            Some(headers::policy_with_image_sources(sources).ok_or_else(|| {
-                PlatformError::ImageSources(sources.iter().map(|s| (*s).to_owned()).collect())
-            })?);
+        for source in sources {
+            self.content_security_policy.allow_images_from(source)?;
+        }
+        Ok(self)
+    }
+
+    /// Lets the tool's forms lead to these sites (any address on each; only its origin is
+    /// kept): a form whose `action` is there, or a POST answered by a redirect there, such as
+    /// the new lexeme on Wikidata or the new pile on PagePile. Browsers check a form's redirects
+    /// against the policy too, and block what it does not name. The OAuth provider needs no
+    /// entry: [`Platform::with_login`] adds it.
+    pub fn with_form_targets(mut self, targets: &[&str]) -> Result<Self, PlatformError> {
+        for target in targets {
+            self.content_security_policy.allow_forms_to(target)?;
+        }
         Ok(self)
     }
 
@@ -163,6 +179,10 @@ impl Platform {
         kept_groups: &[&str],
     ) -> Result<Self, PlatformError> {
         let provider = OAuthProvider::from_config(&self.oauth, &self.user_agent)?;
+        // Starting a login or a grant request from a form (QuickCategories' background run)
+        // is answered by a redirect to the provider's authorization page.
+        self.content_security_policy
+            .allow_forms_to(&self.oauth.rest_url)?;
         if provider.is_none() {
             tracing::warn!(
                 "no OAuth consumer configured (TOOL_OAUTH__CLIENT_ID, TOOL_OAUTH__CLIENT_SECRET): login is off"
@@ -233,8 +253,8 @@ impl Platform {
 
     /// Wraps a tool's routes with everything shared: `/healthz` (outside the rest, so probes
     /// stay out of the access log), then the request pipeline (`pipeline`: cross-origin check,
-    /// session, CSRF check, error pages, session cookie, security headers, access log), the
-    /// panic catcher, the timeout and the body limit around the tool's routes, the login
+    /// session, CSRF check and the timeout, error pages, session cookie, security headers,
+    /// access log), the panic catcher and the body limit around the tool's routes, the login
     /// routes, the stylesheet, the icon and a 404 page for everything else.
     ///
     /// The layers wrap the router as one service (`tower::ServiceBuilder`) rather than through
@@ -258,15 +278,12 @@ impl Platform {
             site: self.site.clone(),
             sessions: self.sessions.clone(),
             login: self.login.clone(),
-            content_security_policy: self.content_security_policy.clone(),
+            content_security_policy: self.content_security_policy.header(),
+            request_timeout: self.request_timeout,
         });
         let stack = ServiceBuilder::new()
             .layer(middleware::from_fn_with_state(pipeline, pipeline::run))
             .layer(CatchPanicLayer::new())
-            .layer(TimeoutLayer::with_status_code(
-                axum::http::StatusCode::REQUEST_TIMEOUT,
-                self.request_timeout,
-            ))
             // One limit for the CSRF check and every handler's extractors.
             .layer(DefaultBodyLimit::max(csrf::MAX_FORM_BYTES))
             .service(routes);

@@ -2,8 +2,9 @@
 //!
 //! 1. cross-origin check (`cross_origin`): a refused request never touches the session;
 //! 2. session (`session`): loaded from the cookie, available to handlers as an extension;
-//! 3. CSRF check (`csrf`) of every state-changing request;
-//! 4. the tool's routes (inside the panic catcher and the timeout);
+//! 3. CSRF check (`csrf`) of every state-changing request, and
+//! 4. the tool's routes (inside the panic catcher), both within one deadline: a client that
+//!    sends a form's body slowly gets the same 408 as a slow handler;
 //! 5. error pages (`pages::render_errors`): any error response as a page in the layout;
 //! 6. the session cookie written back, only if the session changed;
 //! 7. security headers (`security_headers`);
@@ -14,11 +15,11 @@
 //! (`docs/performance.md`).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
-use axum::http::HeaderValue;
 use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -34,8 +35,11 @@ pub struct Pipeline {
     pub site: Arc<Site>,
     pub sessions: SessionSettings,
     pub login: Option<Arc<Login>>,
-    /// Replaces the default content security policy ([`crate::Platform::with_image_sources`]).
-    pub content_security_policy: Option<HeaderValue>,
+    /// The tool's content security policy (`headers::ContentSecurityPolicy`), replacing the
+    /// narrowest default.
+    pub content_security_policy: HeaderValue,
+    /// The deadline of the CSRF check's body read and the handler together.
+    pub request_timeout: Duration,
 }
 
 /// The middleware (`axum::middleware::from_fn_with_state`).
@@ -64,10 +68,16 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
         if let Some(login) = &pipeline.login {
             extensions.insert(login.clone());
         }
-        let response = match csrf::check(request, &session).await {
-            Ok(request) => next.run(request).await,
-            Err(refused) => refused,
+        let checked_and_handled = async {
+            match csrf::check(request, &session).await {
+                Ok(request) => next.run(request).await,
+                Err(refused) => refused,
+            }
         };
+        // An empty 408: `render_errors` makes it the timeout page.
+        let response = tokio::time::timeout(pipeline.request_timeout, checked_and_handled)
+            .await
+            .unwrap_or_else(|_elapsed| StatusCode::REQUEST_TIMEOUT.into_response());
         let mut response = pages::render_errors(site, wishes, Some(&session), path, response).await;
         if session.token_shown() {
             response
@@ -78,11 +88,10 @@ pub async fn run(State(pipeline): State<Arc<Pipeline>>, request: Request, next: 
         response
     };
     headers::apply(response.headers_mut());
-    if let Some(policy) = &pipeline.content_security_policy {
-        response
-            .headers_mut()
-            .insert(CONTENT_SECURITY_POLICY, policy.clone());
-    }
+    response.headers_mut().insert(
+        CONTENT_SECURITY_POLICY,
+        pipeline.content_security_policy.clone(),
+    );
     // The access log: path only, never the query (it may carry user input not meant for logs).
     tracing::info!(
         %method,
