@@ -293,6 +293,24 @@ impl FakeWiki {
         lock(&self.wiki)
     }
 
+    /// An access token for `username`, as if they had authorized the tool: for tests that talk
+    /// to a wiki (or an [`OAuthBridge`](crate::OAuthBridge)) without a tool's login.
+    pub fn issue_access_token(&self, username: &str) -> String {
+        let mut provider = self.provider();
+        provider.counter += 1;
+        let token = format!("access-{}-issued", provider.counter);
+        provider
+            .access_tokens
+            .insert(token.clone(), username.to_owned());
+        token
+    }
+
+    /// The user an access token was issued to, while it is valid: what MediaWiki's OAuth
+    /// extension looks up for a bearer token. For [`OAuthBridge`](crate::OAuthBridge).
+    pub fn access_token_user(&self, token: &str) -> Option<String> {
+        self.provider().access_tokens.get(token).cloned()
+    }
+
     /// `http://127.0.0.1:<port>`, the wiki's "server" (`/wiki/…` links start here).
     pub fn url(&self) -> &str {
         &self.base_url

@@ -9,7 +9,9 @@ mod fake_wikibase;
 pub mod i18n;
 mod layout;
 mod mariadb;
+mod oauth_bridge;
 mod proxy;
+mod real_wiki;
 mod site_matrix;
 
 pub use browser::{Browser, DESKTOP_WIDTH, PHONE_WIDTH, screenshot_dir, serve};
@@ -23,5 +25,7 @@ pub use fake_wikibase::{
 };
 pub use layout::documentation_link;
 pub use mariadb::{TestDatabase, test_database};
+pub use oauth_bridge::OAuthBridge;
 pub use proxy::TcpProxy;
+pub use real_wiki::{Language, RealWiki, Role, WikiSession};
 pub use site_matrix::{SITES, site_matrix};

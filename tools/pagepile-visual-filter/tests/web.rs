@@ -120,7 +120,7 @@ async fn a_piles_files_show_as_ticked_thumbnails_in_the_piles_order() {
     let page = setup.client.get("/pagepile/7/").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let policy = page.header("content-security-policy").unwrap_or_default();
-    let pagepile = url::Url::parse(&setup.pagepile.url()).expect("PagePile's address");
+    let pagepile = url::Url::parse(setup.pagepile.url()).expect("PagePile's address");
     assert_eq!(
         policy,
         format!(
