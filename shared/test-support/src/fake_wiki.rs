@@ -36,8 +36,58 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-/// The token the fake hands out for every token type, and expects back on every POST.
+/// The CSRF token the fake hands out to a logged-in user, and expects back with every write
+/// but `patrol` and `rollback`, which need tokens of their own ([`token_of`]).
 pub const TOKEN: &str = "fake-token+\\";
+
+/// The token of `kind` (`csrf`, `patrol`, `rollback`, …) for a logged-in user: each type has
+/// its own, as MediaWiki salts each type differently (`ApiQueryTokens::getTokenTypeSalts`),
+/// so a tool that sends the CSRF token to `action=patrol` is refused as it would be there.
+pub fn token_of(kind: &str) -> String {
+    match kind {
+        "csrf" => TOKEN.to_owned(),
+        _ => format!("fake-{kind}-token+\\"),
+    }
+}
+
+/// The token types MediaWiki 1.39 knows (`ApiQueryTokens::getTokenTypeSalts`).
+const TOKEN_TYPES: [&str; 7] = [
+    "createaccount",
+    "csrf",
+    "login",
+    "patrol",
+    "rollback",
+    "userrights",
+    "watch",
+];
+
+/// Modules that only read: they take no token, by GET or POST. Every other module the tools
+/// call writes, and needs its token in the POST body (`ApiMain::checkExecutePermissions`,
+/// `ApiBase::requirePostedParameters` for `token`).
+const READ_MODULES: [&str; 12] = [
+    "query",
+    "parse",
+    "compare",
+    "sitematrix",
+    "paraminfo",
+    "expandtemplates",
+    "wbgetentities",
+    "wbsearchentities",
+    "wbformatvalue",
+    "wbformatentities",
+    "wbgetclaims",
+    "wbparsevalue",
+];
+
+/// The token type a module checks: `patrol` and `rollback` have their own, the rest take the
+/// CSRF token (`needsToken()` of each module).
+fn token_type_of(action: &str) -> &'static str {
+    match action {
+        "patrol" => "patrol",
+        "rollback" => "rollback",
+        _ => "csrf",
+    }
+}
 
 /// Where the fake "registered" the consumer's callback; only its path and query matter to tests.
 const CALLBACK_URL: &str = "http://tool.test/oauth/callback";
@@ -72,6 +122,49 @@ impl FakeUser {
             blocked: false,
             gender: "unknown".to_owned(),
         }
+    }
+
+    /// The user of a real wiki's [`Role`](crate::Role), with the groups and rights the real
+    /// wiki gives that account (checked by `tests/api_contract.rs` against a real MediaWiki), so
+    /// a test can ask the fake and the real wiki the same.
+    pub fn of_role(role: crate::Role) -> Self {
+        use crate::Role;
+        let (groups, rights): (&[&str], &[&str]) = match role {
+            Role::New => (&[], &["createpage", "createtalk", "writeapi"]),
+            Role::Autoconfirmed => (&["confirmed"], &["autoconfirmed", "editsemiprotected"]),
+            Role::Rollbacker => (
+                &["confirmed", "rollbacker"],
+                &["autoconfirmed", "editsemiprotected", "rollback"],
+            ),
+            Role::Patroller => (
+                &["confirmed", "patroller"],
+                &["autoconfirmed", "editsemiprotected", "patrol", "autopatrol"],
+            ),
+            Role::Bot => (
+                &["confirmed", "bot"],
+                &["autoconfirmed", "editsemiprotected", "bot", "autopatrol"],
+            ),
+            Role::Blocked => (&["confirmed"], &["autoconfirmed", "editsemiprotected"]),
+            Role::Admin => (
+                &["sysop", "bureaucrat", "interface-admin"],
+                &[
+                    "autoconfirmed",
+                    "editsemiprotected",
+                    "patrol",
+                    "autopatrol",
+                    "rollback",
+                    "block",
+                    "delete",
+                    "protect",
+                ],
+            ),
+        };
+        let mut user = FakeUser::new(role.username())
+            .with_only_groups(&["*", "user"])
+            .with_groups(groups)
+            .with_rights(rights);
+        user.blocked = role == Role::Blocked;
+        user
     }
 
     pub fn with_gender(mut self, gender: &str) -> Self {
@@ -716,14 +809,19 @@ async fn api(
     Query(query): Query<BTreeMap<String, String>>,
     body: String,
 ) -> axum::Json<Value> {
+    let token_in_address = query.contains_key("token");
     let mut params = query;
     if method == Method::POST {
         let form: BTreeMap<String, String> = serde_urlencoded::from_str(&body).unwrap_or_default();
         params.extend(form);
     }
+    let bc_errors = params
+        .get("errorformat")
+        .is_none_or(|format| format == "bc");
+    let answer = |value: Value| axum::Json(if bc_errors { to_bc_error(value) } else { value });
     let user = bearer_user(&lock(&app.provider), &headers);
     let Ok(user) = user else {
-        return axum::Json(api_error(
+        return answer(api_error(
             "mwoauth-invalid-authorization",
             "The authorization headers in your request are not valid: Invalid access token",
         ));
@@ -743,33 +841,93 @@ async fn api(
         wiki.handlers.clone()
     };
     if request.param("assert") == Some("user") && request.user.is_none() {
-        return axum::Json(api_error("assertuserfailed", "You are no longer logged in"));
+        return answer(api_error("assertuserfailed", "You are no longer logged in"));
     }
     if request.has(&[("action", "query"), ("meta", "tokens")]) {
-        let kind = request.param("type").unwrap_or("csrf");
-        return axum::Json(
-            json!({"batchcomplete": true, "query": {"tokens": {format!("{kind}token"): TOKEN}}}),
-        );
+        return answer(tokens(&request));
     }
-    if method == Method::POST && request.param("token") != Some(TOKEN) {
-        return axum::Json(api_error("badtoken", "Invalid CSRF token."));
+    if let Some(refusal) = token_refusal(&request, token_in_address) {
+        return answer(refusal);
     }
     // Called without a lock held, so handlers may use the fake (e.g. count requests).
     for handler in handlers {
-        if let Some(answer) = handler(&request) {
-            return axum::Json(answer);
+        if let Some(value) = handler(&request) {
+            return answer(value);
         }
     }
     if asks_userinfo(&request) {
-        return axum::Json(userinfo(&app, &request));
+        return answer(userinfo(&app, &request));
     }
     if request.has(&[("action", "query"), ("list", "users")]) {
-        return axum::Json(public_users(&app, &request));
+        return answer(public_users(&app, &request));
     }
-    axum::Json(api_error(
+    answer(api_error(
         "fake-unhandled",
         "The fake wiki has no answer for this request",
     ))
+}
+
+/// `meta=tokens`: each requested type (`type=csrf|patrol`, default `csrf`) its own token for a
+/// logged-in user, `+\\` for everyone else, as MediaWiki gives anonymous users; unknown types
+/// are left out with a warning.
+fn tokens(request: &ApiRequest) -> Value {
+    let mut tokens = serde_json::Map::new();
+    let mut unknown = Vec::new();
+    for kind in request.param("type").unwrap_or("csrf").split('|') {
+        if !TOKEN_TYPES.contains(&kind) {
+            unknown.push(kind);
+            continue;
+        }
+        let token = match request.user {
+            Some(_) => token_of(kind),
+            None => "+\\".to_owned(),
+        };
+        tokens.insert(format!("{kind}token"), json!(token));
+    }
+    let mut answer = json!({"batchcomplete": true, "query": {"tokens": tokens}});
+    if !unknown.is_empty() {
+        answer["warnings"] = json!({"tokens": {"warnings":
+            format!("Unrecognized values for parameter \"type\": {}", unknown.join(", "))}});
+    }
+    answer
+}
+
+/// Why a write is refused before it runs, in MediaWiki's order: no token at all
+/// (`missingparam`), a token in the query string rather than the POST body (`mustpostparams`,
+/// which also refuses every write sent by GET with its token), or the wrong token for the
+/// module (`badtoken`, whichever type was expected).
+fn token_refusal(request: &ApiRequest, token_in_address: bool) -> Option<Value> {
+    let action = request.param("action").unwrap_or("help");
+    if READ_MODULES.contains(&action) {
+        return None;
+    }
+    let Some(token) = request.param("token") else {
+        return Some(api_error(
+            "missingparam",
+            "The \"token\" parameter must be set.",
+        ));
+    };
+    if token_in_address || request.method != Method::POST {
+        return Some(api_error(
+            "mustpostparams",
+            "The following parameter was found in the query string, but must be in the POST body: token.",
+        ));
+    }
+    let expected = match request.user {
+        Some(_) => token_of(token_type_of(action)),
+        None => "+\\".to_owned(),
+    };
+    (token != expected).then(|| api_error("badtoken", "Invalid CSRF token."))
+}
+
+/// An answer in MediaWiki's default error format (`errorformat=bc`): the first of `errors`
+/// as one `error` with `code` and `info`. The fake's handlers write `errors`, as the tools ask
+/// for `errorformat=plaintext`.
+fn to_bc_error(answer: Value) -> Value {
+    let Some(first) = answer["errors"].get(0) else {
+        return answer;
+    };
+    json!({"error": {"code": first["code"], "info": first["text"]}})
 }
 
 /// `list=users` (with `usprop=gender`) as MediaWiki answers it with `formatversion=2`: the

@@ -18,7 +18,7 @@ pub use browser::{Browser, DESKTOP_WIDTH, PHONE_WIDTH, screenshot_dir, serve};
 pub use client::{TestClient, TestResponse};
 pub use config::config;
 pub use fake_pagepile::{FakePagePile, FakePile};
-pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN, TokenFailure, api_error};
+pub use fake_wiki::{ApiRequest, FakeUser, FakeWiki, TOKEN, TokenFailure, api_error, token_of};
 pub use fake_wikibase::{
     FakeSparql, FakeWikibase, RecordedEdit, item_statement, statements_of, string_statement,
     with_item_qualifier,

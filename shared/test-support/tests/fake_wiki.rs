@@ -181,7 +181,7 @@ async fn refreshing_rotates_and_revokes_the_old_refresh_and_access_token() {
     );
     let api_answer = userinfo(&wiki, Some(&first.access), None).await;
     assert_eq!(
-        api_answer["errors"][0]["code"], "mwoauth-invalid-authorization",
+        api_answer["error"]["code"], "mwoauth-invalid-authorization",
         "the Action API rejects the revoked token too: {api_answer}"
     );
     let (status, answer) = status_and_json(refresh(&wiki, &first.refresh).await).await;
@@ -511,7 +511,7 @@ async fn another_wiki_shares_the_provider_but_not_the_rest() {
         .json::<Value>()
         .await
         .expect("parse answer is JSON");
-    assert_eq!(parse["errors"][0]["code"], "fake-unhandled", "{parse}");
+    assert_eq!(parse["error"]["code"], "fake-unhandled", "{parse}");
     assert_eq!(other.api_requests().len(), 2);
     assert_eq!(other.userinfo_count(), 1);
     assert_eq!(meta.api_requests().len(), 1);
@@ -526,7 +526,7 @@ async fn another_wiki_shares_the_provider_but_not_the_rest() {
     for wiki in [&meta, &other] {
         let answer = userinfo(wiki, Some(&tokens.access), None).await;
         assert_eq!(
-            answer["errors"][0]["code"], "mwoauth-invalid-authorization",
+            answer["error"]["code"], "mwoauth-invalid-authorization",
             "{answer}"
         );
         let answer = userinfo(wiki, Some(&rotated.access), None).await;

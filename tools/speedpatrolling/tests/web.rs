@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 
 use speedpatrolling::Settings;
-use test_support::{ApiRequest, FakeUser, FakeWiki, TOKEN, TestClient, TestResponse};
+use test_support::{ApiRequest, FakeUser, FakeWiki, TestClient, TestResponse, token_of};
 
 const SECRET: &str = "speedpatrolling-test-secret-key-0123456789";
 
@@ -220,7 +220,11 @@ async fn patrol_marks_the_revision_with_a_patrol_token_and_moves_on() {
     let patrols = setup.requests(&[("action", "patrol")]);
     assert_eq!(patrols.len(), 1);
     assert_eq!(patrols[0].param("revid"), Some("103"));
-    assert_eq!(patrols[0].param("token"), Some(TOKEN));
+    assert_eq!(
+        patrols[0].param("token"),
+        Some(token_of("patrol").as_str()),
+        "the patrol token, not the CSRF token"
+    );
     assert!(
         setup
             .requests(&[("meta", "tokens"), ("type", "patrol")])
@@ -240,7 +244,8 @@ async fn rollback_rolls_back_the_author_of_the_revision() {
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     let rollbacks = setup.requests(&[("action", "rollback")]);
     assert_eq!(rollbacks.len(), 1);
-    assert!(rollbacks[0].has(&[("title", "Q2"), ("user", "Alice"), ("token", TOKEN)]));
+    let token = token_of("rollback");
+    assert!(rollbacks[0].has(&[("title", "Q2"), ("user", "Alice"), ("token", &token)]));
 }
 
 #[tokio::test]
